@@ -1,0 +1,104 @@
+"""KPIs of one replication: pure functions of its records. Times are in minutes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records
+from .occupancy import intervals, peak, time_average
+
+CORE_KPIS = (
+    "people.arrived", "people.sampled", "people.turned_away", "people.isolated", "people.unserved",
+    "throughput.per_hour", "time.completion_min",
+    "wait.total.mean_min", "wait.total.p95_min", "wait.total.max_min",
+    "wait.entry_check.mean_min", "wait.sampling.mean_min", "time.in_site.mean_min",
+    "zone.waiting.peak", "zone.outside.peak", "stations.utilization", "samples.tubes",
+)  # fmt: skip
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(np.mean(x)) if len(x) else 0.0
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    return float(np.percentile(x, q)) if len(x) else 0.0
+
+
+def _max(x: np.ndarray) -> float:
+    return float(np.max(x)) if len(x) else 0.0
+
+
+def zone_intervals(rec: Records) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """[in, out) of each zone for every person, in seconds since midnight."""
+    p, horizon = rec.people, rec.end_s
+    admitted = p["arrival"] < rec.close_s
+    entry_queue_start = np.where(admitted, p["arrival"], np.nan) if rec.entry_check else np.full(rec.n, np.nan)
+    return {
+        "entry_queue": intervals(entry_queue_start, p["entry_start"], horizon),
+        "outside": intervals(p["queue_join"], p["zone_in"], horizon),
+        "waiting": intervals(p["zone_in"], p["station_start"], horizon),
+        "stations": intervals(p["station_start"], p["swab_end"], horizon),
+        "isolation": intervals(p["iso_in"], p["iso_out"], horizon),
+    }  # fmt: skip
+
+
+def counted(rec: Records, warmup_s: float) -> np.ndarray:
+    """People in the KPIs: those who first arrived at or after open + warmup."""
+    return rec.people["first_arrival"] >= rec.open_s + warmup_s
+
+
+def station_busy_s(rec: Records) -> float:
+    """Total time stations were occupied (registrar or sampler busy), summed over stations."""
+    p = rec.people
+    done = ~np.isnan(p["station_start"])
+    start, end, station = p["station_start"][done], p["swab_end"][done], p["station"][done]
+    end = np.where(np.isnan(end), rec.end_s, end)
+    busy = 0.0
+    for s in np.unique(station):
+        mine = station == s
+        a, b = start[mine], end[mine]
+        order = np.argsort(a)
+        a, b = a[order], np.maximum.accumulate(b[order])
+        # union of intervals: each one adds only what reaches past the previous ends
+        previous_end = np.r_[-np.inf, b[:-1]]
+        busy += float(np.sum(np.clip(b - np.maximum(a, previous_end), 0.0, None)))
+    return busy
+
+
+def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
+    """Every core KPI of one replication."""
+    p, keep = rec.people, counted(rec, warmup_s)
+    outcome = p["outcome"][keep]
+    sampled = keep & (p["outcome"] == SAMPLED)
+    swab_end_all = p["swab_end"][~np.isnan(p["swab_end"])]
+    last_swab = float(swab_end_all.max()) if len(swab_end_all) else rec.open_s
+    span_s = max(last_swab - rec.open_s, 1e-9)
+    wait_total = (p["swab_start"] - p["arrival"])[sampled] / 60
+    entry_wait = (p["entry_start"] - p["arrival"])[keep & ~np.isnan(p["entry_start"])] / 60
+    queued = keep & ~np.isnan(p["station_start"])
+    zones = zone_intervals(rec)
+    n_sampled = int(sampled.sum())
+    return {
+        "people.arrived": float(keep.sum()),
+        "people.sampled": float(n_sampled),
+        "people.turned_away": float(np.sum(outcome == TURNED_AWAY)),
+        "people.isolated": float(np.sum(outcome == ISOLATED)),
+        "people.unserved": float(np.sum(outcome == UNSERVED)),
+        "throughput.per_hour": n_sampled / (span_s / 3600) if n_sampled else 0.0,
+        "time.completion_min": (last_swab - rec.open_s) / 60 if len(swab_end_all) else 0.0,
+        "wait.total.mean_min": _mean(wait_total),
+        "wait.total.p95_min": _pct(wait_total, 95),
+        "wait.total.max_min": _max(wait_total),
+        "wait.entry_check.mean_min": _mean(entry_wait),
+        "wait.sampling.mean_min": _mean((p["station_start"] - p["queue_join"])[queued] / 60),
+        "time.in_site.mean_min": _mean((p["swab_end"] - p["arrival"])[sampled] / 60),
+        "zone.waiting.peak": float(peak(*zones["waiting"])),
+        "zone.outside.peak": float(peak(*zones["outside"])),
+        "zone.isolation.peak": float(peak(*zones["isolation"])),
+        "zone.waiting.mean": time_average(*zones["waiting"], rec.open_s, last_swab),
+        "stations.utilization": station_busy_s(rec) / (rec.stations * span_s),
+        "samples.tubes": float(len(rec.tubes)),
+        "samples.swabs_per_tube": float(rec.tubes.swabs.mean()) if len(rec.tubes) else 0.0,
+        "isolation.wait.max_min": _max((p["iso_in"] - p["entry_end"])[~np.isnan(p["iso_in"])] / 60),
+        "people.called": float(rec.called.sum()),
+    }

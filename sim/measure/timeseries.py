@@ -1,0 +1,36 @@
+"""Per-minute series of one replication (zone occupancy, people called, arrived, swabbed)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model.records import Records
+from .kpis import zone_intervals
+from .occupancy import level_at
+
+SERIES = ("entry_queue", "outside", "waiting", "stations", "isolation", "called", "arrived", "sampled")
+
+
+def minute_series(rec: Records) -> dict[str, np.ndarray]:
+    """Levels at each whole minute from open to the end of the replication."""
+    grid = rec.open_s + 60.0 * np.arange(int(np.ceil((rec.end_s - rec.open_s) / 60.0)) + 1)
+    out = {name: level_at(*iv, grid).astype(float) for name, iv in zone_intervals(rec).items()}
+    out["called"] = (
+        (rec.called[None, :] * (rec.call_times[None, :] <= grid[:, None])).sum(axis=1).astype(float)
+        if len(rec.called) else np.zeros(len(grid))
+    )  # fmt: skip
+    out["arrived"] = np.searchsorted(np.sort(rec.people["first_arrival"]), grid, side="right").astype(float)
+    swab_end = rec.people["swab_end"]
+    out["sampled"] = np.searchsorted(np.sort(swab_end[~np.isnan(swab_end)]), grid, side="right").astype(float)
+    return out
+
+
+def combine(series: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Mean and max across replications; shorter runs are extended with their last level."""
+    length = max(len(s["sampled"]) for s in series)
+    out: dict[str, np.ndarray] = {"minute": np.arange(length, dtype=float)}
+    for name in SERIES:
+        stacked = np.stack([np.pad(s[name], (0, length - len(s[name])), mode="edge") for s in series])
+        out[f"{name}.mean"] = stacked.mean(axis=0)
+        out[f"{name}.max"] = stacked.max(axis=0)
+    return out

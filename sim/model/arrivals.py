@@ -1,0 +1,94 @@
+"""Who comes when: Poisson (constant or piecewise) and building-by-building call-ups.
+
+Arrivals do not depend on the state of the site, so they are drawn up front as arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario.schema import Arrivals, Callup, Scenario
+from .rng import Streams
+
+
+@dataclass(frozen=True)
+class ArrivalPlan:
+    """Arrival times (s since midnight, sorted) and each person's building (-1: walk-in)."""
+
+    times: np.ndarray
+    building: np.ndarray
+    group: np.ndarray
+    call_times: np.ndarray  # per building, s since midnight
+    called: np.ndarray  # residents called per building (before turnout)
+
+
+def _poisson_segments(arrivals: Arrivals, open_s: float, close_s: float) -> list[tuple[float, float, float]]:
+    """(start, end, rate per s) segments of a constant or piecewise rate within opening hours."""
+    if arrivals.rate is not None:
+        return [(open_s, close_s, arrivals.rate)]
+    if arrivals.profile is None:
+        return []
+    steps = arrivals.profile
+    segments = []
+    for k, step in enumerate(steps):
+        start = max(step.at, open_s)
+        end = min(steps[k + 1].at if k + 1 < len(steps) else close_s, close_s)
+        if end > start:
+            segments.append((start, end, step.rate))
+    return segments
+
+
+def poisson_times(segments: list[tuple[float, float, float]], rng: np.random.Generator) -> np.ndarray:
+    """A Poisson process: a Poisson count per segment, uniformly placed."""
+    parts = []
+    for start, end, rate in segments:
+        n = rng.poisson(rate * (end - start))
+        parts.append(rng.uniform(start, end, n))
+    return np.sort(np.concatenate(parts)) if parts else np.empty(0)
+
+
+def callup_schedule(callup: Callup, open_s: float, rng: np.random.Generator) -> np.ndarray:
+    """Call time per building, in the scenario's order of buildings."""
+    start = callup.start if callup.start is not None else open_s
+    order = np.arange(len(callup.buildings))
+    if callup.order == "random":
+        order = rng.permutation(order)
+    position = np.empty(len(order), dtype=int)
+    position[order] = np.arange(len(order))
+    interval = callup.interval or 0.0
+    return np.array(
+        [b.at if b.at is not None else start + position[k] * interval for k, b in enumerate(callup.buildings)]
+    )
+
+
+def callup_times(callup: Callup, call_times: np.ndarray, streams: Streams) -> tuple[np.ndarray, np.ndarray]:
+    """Residents who turn out, each arriving a spread after the call, some late."""
+    residents = np.array([b.residents for b in callup.buildings])
+    building = np.repeat(np.arange(len(residents)), residents)
+    turnout = np.array([b.turnout if b.turnout is not None else callup.turnout for b in callup.buildings])
+    n = len(building)
+    comes = streams["callup.turnout"].random(n) < turnout[building]
+    delay = callup.spread.sample(streams["callup.spread"], n)
+    late = streams["callup.late"].random(n) < callup.late.share
+    delay = delay + np.where(late, callup.late.delay.sample(streams["callup.late_delay"], n), 0.0)
+    times = call_times[building] + delay
+    return times[comes], building[comes]
+
+
+def plan_arrivals(scenario: Scenario, streams: Streams) -> ArrivalPlan:
+    clock, arrivals = scenario.clock, scenario.arrivals
+    walk_ins = poisson_times(_poisson_segments(arrivals, clock.open, clock.close), streams["arrivals"])
+    times, building = walk_ins, np.full(len(walk_ins), -1)
+    call_times, called = np.empty(0), np.empty(0, dtype=int)
+    if arrivals.callup is not None:
+        call_times = callup_schedule(arrivals.callup, clock.open, streams["callup.order"])
+        called = np.array([b.residents for b in arrivals.callup.buildings])
+        t, b = callup_times(arrivals.callup, call_times, streams)
+        times, building = np.concatenate([times, t]), np.concatenate([building, b])
+    order = np.argsort(times, kind="stable")
+    times, building = times[order], building[order]
+    shares = np.array([g.share for g in scenario.population.values()])
+    group = streams["groups"].choice(len(shares), size=len(times), p=shares / shares.sum())
+    return ArrivalPlan(times, building, group.astype(np.int8), call_times, called)

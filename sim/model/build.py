@@ -1,0 +1,64 @@
+"""Wiring one replication: draw, build the simpy world, run it, return the records."""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from ..scenario.schema import Scenario
+from .arrivals import plan_arrivals
+from .records import PersonLog, Records
+from .rng import Streams
+from .samples import pool_tubes
+from .site import Draws, SamplingSite
+
+
+def draw(scenario: Scenario, streams: Streams, group: np.ndarray) -> Draws:
+    """Each person's times from the activity's own stream, scaled by their group's factors."""
+    n, site = len(group), scenario.site
+    groups = list(scenario.population.values())
+    reg_factor = np.array([g.registration_factor for g in groups])[group]
+    swab_factor = np.array([g.swab_factor for g in groups])[group]
+    zeros = np.zeros(n)
+    entry, abnormal = zeros, np.zeros(n, dtype=bool)
+    if site.entry_check is not None:
+        entry = site.entry_check.time.sample(streams["entry_check"], n)
+        abnormal = streams["abnormal"].random(n) < site.entry_check.abnormal
+    stay = site.isolation.stay.sample(streams["isolation"], n) if site.isolation else zeros
+    registration = None
+    if site.sampling.registration is not None:
+        registration = site.sampling.registration.sample(streams["registration"], n) * reg_factor
+    swab = site.sampling.swab.sample(streams["swab"], n) * swab_factor
+    retry = site.waiting.retry
+    tries = retry.max_tries if retry else 0
+    comes_back = streams["retry"].random((n, tries)) < (retry.share if retry else 0.0)
+    after = retry.after.sample(streams["retry_after"], n * tries).reshape(n, tries) if retry else np.zeros((n, 0))
+    return Draws(entry, abnormal, stay, registration, swab, comes_back, after)
+
+
+def run_replication(scenario: Scenario, replication: int, seed: int | None = None) -> Records:
+    """Simulate one replication of a scenario and return its records."""
+    streams = Streams(scenario.seed if seed is None else seed, replication)
+    plan = plan_arrivals(scenario, streams)
+    priority = np.array([0 if g.priority else 1 for g in scenario.population.values()], dtype=np.int8)
+    draws = draw(scenario, streams, plan.group)
+    env = simpy.Environment(
+        initial_time=min(scenario.clock.open, float(plan.times[0])) if len(plan.times) else scenario.clock.open
+    )
+    log = PersonLog(len(plan.times))
+    site = SamplingSite(env, scenario, draws, priority[plan.group], log)
+    env.process(site.arrivals(plan.times))
+    clock = scenario.clock
+    env.run(until=clock.hard_stop) if clock.hard_stop is not None else env.run()
+    end = env.now
+    records = Records.from_log(
+        log, replication=replication, open_s=clock.open, close_s=clock.close, end_s=end,
+        stations=scenario.site.sampling.stations, entry_check=scenario.site.entry_check is not None,
+        group=plan.group, building=plan.building,
+        call_times=plan.call_times, called=plan.called,
+        tubes=pool_tubes(np.asarray(log.station), np.asarray(log.swab_end, dtype=float),
+                         scenario.pooling.size, max(clock.close, end)),
+    )  # fmt: skip
+    outcome = records.people["outcome"]
+    outcome[outcome == 0] = 4  # still queued at the hard stop: unserved
+    return records

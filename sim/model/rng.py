@@ -1,0 +1,32 @@
+"""One random stream per stochastic activity, derived from (seed, replication, activity).
+
+Streams are keyed by the activity's name, not by position, so adding an activity later or
+changing a scenario's structure leaves every other stream as it was: variants of a scenario
+share streams (common random numbers) and their differences are not noise.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+
+def stream(seed: int, replication: int, activity: str) -> np.random.Generator:
+    """The generator of one activity in one replication."""
+    key = zlib.crc32(activity.encode("utf-8"))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication, key))))
+
+
+class Streams:
+    """Lazily created per-activity streams of one replication."""
+
+    def __init__(self, seed: int, replication: int):
+        self.seed = seed
+        self.replication = replication
+        self._cache: dict[str, np.random.Generator] = {}
+
+    def __getitem__(self, activity: str) -> np.random.Generator:
+        if activity not in self._cache:
+            self._cache[activity] = stream(self.seed, self.replication, activity)
+        return self._cache[activity]

@@ -1,0 +1,11 @@
+"""The planner's language: scenario schema, units, distributions, loading. No simpy here."""
+
+from .distributions import Dist
+from .loader import load_scenario, scenario_from_data, scenario_from_text
+from .schema import Scenario, parse_target
+from .units import format_clock, parse_clock, parse_duration, parse_rate
+
+__all__ = [
+    "Dist", "Scenario", "format_clock", "load_scenario", "parse_clock", "parse_duration",
+    "parse_rate", "parse_target", "scenario_from_data", "scenario_from_text",
+]  # fmt: skip

@@ -1,0 +1,219 @@
+"""The scenario: one validated, immutable description of a drill.
+
+Keys and defaults are documented in scenarios/README.md with their sources.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .distributions import Dist, Exponential, Uniform
+from .types import Clock, Count, Duration, Model, PositiveCount, PositiveDuration, Rate, Share
+
+
+class ClockSpec(Model):
+    """Opening hours: admissions stop at open + duration; people inside are still served."""
+
+    open: Clock
+    duration: PositiveDuration
+    hard_stop: Clock | None = Field(None, description="service ends here; anyone not yet at a sampler is unserved")
+
+    @property
+    def close(self) -> float:
+        return self.open + self.duration
+
+    @model_validator(mode="after")
+    def _stop_after_close(self) -> ClockSpec:
+        if self.hard_stop is not None and self.hard_stop < self.close:
+            raise ValueError("hard_stop must not be before open + duration")
+        return self
+
+
+class ProfileStep(Model):
+    at: Clock
+    rate: Rate
+
+
+class Building(Model):
+    """A building or courtyard called to the site as one group (楼栋/院落)."""
+
+    name: str = Field(min_length=1)
+    residents: PositiveCount
+    at: Clock | None = Field(None, description="call time; else start + position × interval")
+    turnout: Share | None = Field(None, description="overrides callup.turnout")
+
+
+class Late(Model):
+    share: Share = 0.0
+    delay: Dist = Uniform(dist="uniform", low="30min", high="90min")
+
+
+class Callup(Model):
+    """Building-by-building call-ups by a timetable (`at`) or at a fixed interval."""
+
+    start: Clock | None = Field(None, description="first call; default clock.open")
+    interval: PositiveDuration | None = None
+    order: Literal["listed", "random"] = "listed"
+    turnout: Share = 0.95
+    spread: Dist = Exponential(dist="exponential", mean="10min")
+    late: Late = Late()
+    buildings: list[Building] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _timed(self) -> Callup:
+        untimed = [b.name for b in self.buildings if b.at is None]
+        if untimed and self.interval is None:
+            raise ValueError(f"building {untimed[0]!r} has no 'at' time; give each building 'at' or set 'interval'")
+        return self
+
+
+class Arrivals(Model):
+    rate: Rate | None = Field(None, description="constant Poisson rate while open")
+    profile: list[ProfileStep] | None = Field(None, min_length=1)
+    callup: Callup | None = None
+
+    @model_validator(mode="after")
+    def _one_pattern(self) -> Arrivals:
+        if self.rate is not None and self.profile is not None:
+            raise ValueError("give either 'rate' or 'profile', not both")
+        if self.rate is None and self.profile is None and self.callup is None:
+            raise ValueError("give one of 'rate', 'profile' or 'callup'")
+        if self.profile is not None:
+            times = [step.at for step in self.profile]
+            if times != sorted(times):
+                raise ValueError("profile steps must be in time order")
+        return self
+
+
+class Group(Model):
+    """A population group with its own time factors (e.g. the elderly take longer)."""
+
+    share: Share
+    registration_factor: float = Field(1.0, gt=0)
+    swab_factor: float = Field(1.0, gt=0)
+    priority: bool = Field(False, description="served first from the priority lane")
+
+
+class EntryCheck(Model):
+    """Temperature and health-code check at the entrance."""
+
+    lanes: PositiveCount = 1
+    time: Dist
+    abnormal: Share = Field(0.0, description="share found with fever or a yellow/red code")
+
+
+class Retry(Model):
+    """People turned away at a full waiting zone who come back later."""
+
+    share: Share = 1.0
+    after: Dist = Uniform(dist="uniform", low="20min", high="60min")
+    max_tries: PositiveCount = 1
+
+
+class Waiting(Model):
+    """The waiting zone (等候区); capacity counts people waiting, not those at stations."""
+
+    capacity: PositiveCount | None = None
+    when_full: Literal["queue_outside", "turn_away"] = "queue_outside"
+    retry: Retry | None = None
+
+    @model_validator(mode="after")
+    def _retry_needs_turn_away(self) -> Waiting:
+        if self.retry is not None and self.when_full != "turn_away":
+            raise ValueError("retry applies only with when_full: turn_away")
+        return self
+
+
+class Sampling(Model):
+    """Sampling stations (采样区): one registrar and one sampler each."""
+
+    stations: PositiveCount
+    registration: Dist | None = None
+    swab: Dist
+
+
+class Isolation(Model):
+    """Temporary isolation zone (临时隔离区) for people found abnormal."""
+
+    capacity: PositiveCount
+    stay: Dist
+
+
+class Buffer(Model):
+    """Staff-only buffer zone (缓冲区) where samplers change protective equipment."""
+
+    capacity: PositiveCount
+
+
+class Site(Model):
+    entry_check: EntryCheck | None = None
+    waiting: Waiting = Waiting()
+    sampling: Sampling
+    isolation: Isolation | None = None
+    buffer: Buffer | None = None
+
+    @model_validator(mode="after")
+    def _isolation_for_abnormal(self) -> Site:
+        if self.entry_check and self.entry_check.abnormal > 0 and self.isolation is None:
+            raise ValueError("entry_check.abnormal > 0 needs a site.isolation zone")
+        return self
+
+
+class Pooling(Model):
+    size: PositiveCount = Field(1, le=50, description="swabs per tube (1, 5, 10, 20 in practice)")
+
+
+_TARGET = re.compile(r"^\s*([A-Za-z0-9_.<>-]+)\s*(<=|>=|<|>)\s*(-?[0-9.]+)\s*$")
+
+
+class Scenario(Model):
+    """A drill scenario; the single source of truth for one run."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    seed: Count = 0
+    replications: PositiveCount = 20
+    clock: ClockSpec
+    warmup: Duration = 0.0
+    arrivals: Arrivals
+    population: dict[str, Group] = {"adult": Group(share=1.0)}
+    site: Site
+    pooling: Pooling = Pooling()
+    targets: list[str] = Field(default_factory=list, description="e.g. 'wait.total.p95_min<=20'")
+    sources: dict[str, str] = Field(default_factory=dict, description="where a number came from, by key path")
+
+    @field_validator("population")
+    @classmethod
+    def _shares_sum_to_one(cls, groups: dict[str, Group]) -> dict[str, Group]:
+        if not groups:
+            raise ValueError("needs at least one group")
+        total = sum(g.share for g in groups.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"group shares must add up to 1 (they add up to {total:g})")
+        return groups
+
+    @field_validator("targets")
+    @classmethod
+    def _targets_parse(cls, targets: list[str]) -> list[str]:
+        for target in targets:
+            if not _TARGET.match(target):
+                raise ValueError(f"{target!r} is not 'KPI<=value' (or <, >, >=)")
+        return targets
+
+    @model_validator(mode="after")
+    def _callup_in_hours(self) -> Scenario:
+        callup = self.arrivals.callup
+        if callup is not None and callup.start is not None and callup.start >= self.clock.close:
+            raise ValueError("arrivals.callup.start is after the site closes")
+        return self
+
+
+def parse_target(target: str) -> tuple[str, str, float]:
+    """'wait.total.p95_min<=20' → ('wait.total.p95_min', '<=', 20.0)."""
+    match = _TARGET.match(target)
+    if not match:
+        raise ValueError(f"{target!r} is not 'KPI<=value'")
+    return match.group(1), match.group(2), float(match.group(3))
