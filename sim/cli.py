@@ -14,11 +14,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .city_results import write_city_results
 from .errors import DrillError, ScenarioError
 from .experiment import make_executor, run
+from .experiment.city import SiteIndex, run_city
 from .queueing import offered_load
 from .results import write_results
 from .scenario import Scenario, load_scenario
+from .scenario.city import City, expand_sites
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -61,8 +64,11 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
                 overrides: tuple[str, ...], workers: int | None) -> None:  # fmt: skip
     """Run a scenario's replications, print the summary and write the results files."""
     scenario = load_scenario(scenario_file, list(overrides))
-    n = replications or scenario.replications
     out_dir = out_dir or Path("results") / scenario_file.stem
+    if isinstance(scenario, City):
+        _run_city(expand_sites(scenario, scenario_file.parent), scenario_file, replications, seed, out_dir, workers)
+        return
+    n = replications or scenario.replications
     with make_executor(1 if n == 1 else workers) as executor, _progress(n) as advance:
         result = run(scenario, n, seed, executor, on_done=lambda _: advance())
     paths = write_results(result, out_dir, str(scenario_file))
@@ -86,27 +92,43 @@ def schema_command() -> None:
     click.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+def _run_city(city: City, scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path,
+              workers: int | None) -> None:  # fmt: skip
+    """A city round: sites in chunks on the executor, a progress bar by sites done."""
+    n = replications or city.replications
+    with make_executor(workers) as executor, _progress(n * len(SiteIndex(city)), "sites") as advance:
+        result = run_city(city, n, seed, executor, on_sites_done=advance)
+    paths = write_city_results(result, out_dir, str(scenario_file))
+    summary = result.summary()
+    out.print(_kpi_table(f"{city.name} — {n} replication(s), seed {summary['seed']}", summary))
+    latest = summary["latest_site"]
+    out.print(f"Latest site: #{latest['site']:.0f}, done {latest['completion_min']:.0f} min after opening "
+              f"({latest['why']}).", markup=False)  # fmt: skip
+    out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
+
+
 class _Progress:
-    def __init__(self, total: int):
+    def __init__(self, total: int, label: str = "replications"):
         self.total = total
+        self.label = label
         self.bar: Progress | None = None
 
-    def __enter__(self) -> Callable[[], None]:
+    def __enter__(self) -> Callable[..., None]:
         if self.total > 1 and err.is_terminal:
-            self.bar = Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
+            self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), console=err, transient=True)  # fmt: skip
             self.bar.start()
             task = self.bar.add_task("run", total=self.total)
-            return lambda: self.bar.advance(task) if self.bar else None
-        return lambda: None
+            return lambda k=1: self.bar.advance(task, k) if self.bar else None
+        return lambda k=1: None
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 
 
-def _progress(total: int) -> _Progress:
-    return _Progress(total)
+def _progress(total: int, label: str = "replications") -> _Progress:
+    return _Progress(total, label)
 
 
 def _fmt(value: float | None) -> str:
@@ -115,14 +137,19 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:.2f}"
 
 
-def _print_summary(scenario: Scenario, summary: dict[str, Any]) -> None:
-    table = Table(title=f"{scenario.name} — {summary['replications']} replications, seed {summary['seed']}")
-    for column in ("KPI", "mean", "95% CI", "min", "max"):
-        table.add_column(column, justify="left" if column == "KPI" else "right")
+def _kpi_table(title: str, summary: dict[str, Any]) -> Table:
+    table = Table(title=title)
+    table.add_column("KPI", no_wrap=True, min_width=max(len(name) for name in summary["kpis"]))
+    for column in ("mean", "95% CI", "min", "max"):
+        table.add_column(column, justify="right")
     for name, s in summary["kpis"].items():
         ci = "—" if s["ci_low"] is None else f"{_fmt(s['ci_low'])} – {_fmt(s['ci_high'])}"
         table.add_row(name, _fmt(s["mean"]), ci, _fmt(s["min"]), _fmt(s["max"]))
-    out.print(table)
+    return table
+
+
+def _print_summary(scenario: Scenario, summary: dict[str, Any]) -> None:
+    out.print(_kpi_table(f"{scenario.name} — {summary['replications']} replications, seed {summary['seed']}", summary))
     load = offered_load(scenario)
     line = (f"Sanity: offered load {load['load_per_station']:.2f} per station "
             f"({load['arrival_per_hour']:.0f}/h arriving on average, stations can do about "

@@ -36,9 +36,12 @@ def draw(scenario: Scenario, streams: Streams, group: np.ndarray) -> Draws:
     return Draws(entry, abnormal, stay, registration, swab, comes_back, after)
 
 
-def run_replication(scenario: Scenario, replication: int, seed: int | None = None) -> Records:
-    """Simulate one replication of a scenario and return its records."""
-    streams = Streams(scenario.seed if seed is None else seed, replication)
+def run_replication(scenario: Scenario, replication: int, seed: int | None = None, site: int | None = None) -> Records:
+    """Simulate one replication of a scenario and return its records.
+
+    `site` numbers a site within a city: it gives the site its own random streams.
+    """
+    streams = Streams(scenario.seed if seed is None else seed, replication, site)
     plan = plan_arrivals(scenario, streams)
     priority = np.array([0 if g.priority else 1 for g in scenario.population.values()], dtype=np.int8)
     draws = draw(scenario, streams, plan.group)

@@ -12,21 +12,22 @@ import zlib
 import numpy as np
 
 
-def stream(seed: int, replication: int, activity: str) -> np.random.Generator:
-    """The generator of one activity in one replication."""
-    key = zlib.crc32(activity.encode("utf-8"))
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication, key))))
+def stream(seed: int, replication: int, activity: str, site: int | None = None) -> np.random.Generator:
+    """The generator of one activity in one replication (of one site of a city, if given)."""
+    key = (replication,) + (() if site is None else (site,)) + (zlib.crc32(activity.encode("utf-8")),)
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
 class Streams:
     """Lazily created per-activity streams of one replication."""
 
-    def __init__(self, seed: int, replication: int):
+    def __init__(self, seed: int, replication: int, site: int | None = None):
         self.seed = seed
         self.replication = replication
+        self.site = site
         self._cache: dict[str, np.random.Generator] = {}
 
     def __getitem__(self, activity: str) -> np.random.Generator:
         if activity not in self._cache:
-            self._cache[activity] = stream(self.seed, self.replication, activity)
+            self._cache[activity] = stream(self.seed, self.replication, activity, self.site)
         return self._cache[activity]

@@ -154,22 +154,32 @@ def scenario_from_text(
         raise ScenarioError(doc.problems)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(source, 1, "", "a scenario is a mapping of keys (name:, site:, ...)")])
-    return scenario_from_data(data, source, overrides, doc)
+    return scenario_from_data(data, source, overrides, doc, model=_root_model(data))
 
 
 def scenario_from_data(
     data: dict[str, Any], source: str = "<data>", overrides: list[str] | None = None,
     doc: _Document | None = None,
-) -> Scenario:  # fmt: skip
+    model: type[BaseModel] = Scenario,
+) -> Any:  # fmt: skip
     """Validate plain data (as from YAML); used by the loader and by notebooks' variants."""
     doc = doc or _Document(source)
     apply_overrides(data, list(overrides or []), doc)
     if doc.problems:
         raise ScenarioError(doc.problems)
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_locate(error, data, doc) for error in exc.errors()]) from None
+        raise ScenarioError([_locate(error, data, doc, model) for error in exc.errors()]) from None
+
+
+def _root_model(data: dict[str, Any]) -> type[BaseModel]:
+    """A site scenario, or a city round when the file says `kind: city`."""
+    if data.get("kind") == "city":
+        from .city import City
+
+        return City
+    return Scenario
 
 
 # --- turning pydantic's errors into the planner's words -------------------------------------
@@ -205,9 +215,9 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _model_at(path: KeyPath, data: Any) -> type[BaseModel] | None:
+def _model_at(path: KeyPath, data: Any, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
     """The scenario model class that the mapping at `path` should match."""
-    candidates: list[Any] = [Scenario]
+    candidates: list[Any] = [root]
     node = data
     for part in path:
         nxt: list[Any] = []
@@ -240,12 +250,12 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
-def _locate(error: Any, data: dict[str, Any], doc: _Document) -> Problem:
+def _locate(error: Any, data: dict[str, Any], doc: _Document, root: type[BaseModel] = Scenario) -> Problem:
     path, _ = _data_path(error["loc"], data)
     kind = error["type"]
     message = error["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        model = _model_at(path[:-1], data)
+        model = _model_at(path[:-1], data, root)
         valid = sorted(model.model_fields) if model else []
         message = f"unknown key {path[-1]!r}; {_suggest(str(path[-1]), valid)}valid keys: {', '.join(valid)}"
     elif kind == "missing":

@@ -1,0 +1,63 @@
+"""Results files of a city round (same atomic, spreadsheet-friendly writing as a site run).
+
+summary.json and replications.csv keep the contract of a site run; beside them:
+sites.csv (one row per site and replication, for maps and drill-down), hourly.csv
+(people swabbed by hour since open, mean over replications) and lab_backlog.csv (tubes
+waiting per lab every 10 minutes, mean over replications).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .experiment.city import CityResult, SiteIndex
+from .results import _fmt, atomic_write, csv_text, version
+from .scenario.units import format_clock
+
+
+def write_city_results(result: CityResult, out: Path, source: str | None = None) -> dict[str, Path]:
+    city, reps = result.city, result.replications
+    summary = result.summary()
+    summary.update({"scenario_file": source, "version": version(),
+                    "created": datetime.now(timezone.utc).isoformat(timespec="seconds")})  # fmt: skip
+    names = result.kpi_names
+    index = SiteIndex(city)
+    site_rows = []
+    for rep in reps:
+        for row in rep.rows:
+            group = index.group(int(row["site"]))
+            site_rows.append([int(row["site"]), group.name or "", group.district, group.template,
+                              *(_fmt(row[c]) for c in list(row)[1:])])  # fmt: skip
+    site_header = ["site", "name", "district", "template", *list(reps[0].rows[0])[1:]]
+    hours = np.mean([r.swabbed_by_hour for r in reps], axis=0)
+    last = int(np.max(np.nonzero(hours)[0])) + 1 if hours.any() else 1
+    hourly = [[h, format_clock(city.clock.open + 3600 * h), _fmt(hours[h]), _fmt(hours[: h + 1].sum())]
+              for h in range(last)]  # fmt: skip
+    backlog = np.mean([[b.waiting for b in r.backlogs] for r in reps], axis=0)  # (labs, minutes)
+    end = max(int(np.max(np.nonzero(backlog.sum(axis=0))[0])) + 11 if backlog.any() else 0, last * 60)
+    minutes = range(0, min(end, backlog.shape[1]), 10)
+    lab_rows = [[m, format_clock(city.clock.open + 60 * m), *(_fmt(backlog[k, m]) for k in range(len(city.labs)))]
+                for m in minutes]  # fmt: skip
+    paths = {
+        "summary": out / "summary.json",
+        "replications": out / "replications.csv",
+        "sites": out / "sites.csv",
+        "hourly": out / "hourly.csv",
+        "lab_backlog": out / "lab_backlog.csv",
+        "scenario": out / "scenario.yaml",
+    }
+    atomic_write(paths["summary"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(paths["replications"], csv_text(["replication", *names],
+                 [[r.replication, *(_fmt(r.kpis[n]) for n in names)] for r in reps]), encoding="utf-8-sig")  # fmt: skip
+    atomic_write(paths["sites"], csv_text(site_header, site_rows), encoding="utf-8-sig")
+    atomic_write(paths["hourly"], csv_text(["hour", "clock", "swabbed", "swabbed_cumulative"], hourly),
+                 encoding="utf-8-sig")  # fmt: skip
+    atomic_write(paths["lab_backlog"], csv_text(["minute", "clock", *(lab.name for lab in city.labs)], lab_rows),
+                 encoding="utf-8-sig")  # fmt: skip
+    atomic_write(paths["scenario"], yaml.safe_dump(city.model_dump(mode="json"), allow_unicode=True, sort_keys=False))
+    return paths
