@@ -49,8 +49,8 @@ class SiteIndex:
 @dataclass
 class ChunkResult:
     rows: list[dict[str, float]]
-    swabbed_by_hour: np.ndarray
-    lab_arrivals_per_min: np.ndarray  # (labs, minutes)
+    swabbed_by_hour: np.ndarray | int  # integer counts: their sums don't depend on the order
+    lab_arrivals_per_min: np.ndarray | int  # (labs, minutes)
 
 
 def run_site(city: City, site: int, replication: int, seed: int, scenario: Scenario | None = None) -> SiteOutcome:
@@ -131,19 +131,22 @@ def run_city(
         for rep in range(n_reps)
         for start in range(0, n_sites, chunk)
     }
-    partial: dict[int, list[ChunkResult]] = {rep: [] for rep in range(n_reps)}
+    totals = {rep: ChunkResult([], 0, 0) for rep in range(n_reps)}  # running sums: memory stays bounded
     for future in as_completed(futures):
         part = future.result()
-        partial[futures[future]].append(part)
+        total = totals[futures[future]]
+        total.rows.extend(part.rows)
+        total.swabbed_by_hour = total.swabbed_by_hour + part.swabbed_by_hour
+        total.lab_arrivals_per_min = total.lab_arrivals_per_min + part.lab_arrivals_per_min
         if on_sites_done is not None:
             on_sites_done(len(part.rows))
-    return CityResult(city, seed, [_combine(city, rep, parts) for rep, parts in partial.items()])
+    return CityResult(city, seed, [_combine(city, rep, total) for rep, total in totals.items()])
 
 
-def _combine(city: City, replication: int, parts: list[ChunkResult]) -> CityReplication:
-    rows = sorted((row for part in parts for row in part.rows), key=lambda r: r["site"])
-    swabbed = np.sum([p.swabbed_by_hour for p in parts], axis=0)
-    arrivals = np.sum([p.lab_arrivals_per_min for p in parts], axis=0)
+def _combine(city: City, replication: int, total: ChunkResult) -> CityReplication:
+    """City totals of one replication; rows go back in site order before anything is added up."""
+    rows = sorted(total.rows, key=lambda r: r["site"])
+    swabbed, arrivals = np.asarray(total.swabbed_by_hour), np.asarray(total.lab_arrivals_per_min)
     backlogs = [
         lab_backlog(arrivals[k].astype(float), lab.capacity * 60, lab.turnaround / 60)
         for k, lab in enumerate(city.labs)
