@@ -7,7 +7,7 @@ import simpy
 
 from ..scenario.schema import Scenario
 from .arrivals import plan_arrivals
-from .records import PersonLog, Records
+from .records import PENDING, UNSERVED, PersonLog, Records
 from .rng import Streams
 from .samples import pool_tubes
 from .site import Draws, SamplingSite
@@ -49,11 +49,16 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
         initial_time=min(scenario.clock.open, float(plan.times[0])) if len(plan.times) else scenario.clock.open
     )
     log = PersonLog(len(plan.times))
+    log.first_arrival = plan.times.tolist()
     site = SamplingSite(env, scenario, draws, priority[plan.group], log)
     env.process(site.arrivals(plan.times))
     clock = scenario.clock
-    env.run(until=clock.hard_stop) if clock.hard_stop is not None else env.run()
+    if clock.hard_stop is not None:
+        env.run(until=clock.hard_stop)
+    else:
+        env.run()
     end = env.now
+    log.outcome = [UNSERVED if o == PENDING else o for o in log.outcome]  # still there at the hard stop
     records = Records.from_log(
         log, replication=replication, open_s=clock.open, close_s=clock.close, end_s=end,
         stations=scenario.site.sampling.stations, entry_check=scenario.site.entry_check is not None,
@@ -62,6 +67,4 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
         tubes=pool_tubes(np.asarray(log.station), np.asarray(log.swab_end, dtype=float),
                          scenario.pooling.size, max(clock.close, end)),
     )  # fmt: skip
-    outcome = records.people["outcome"]
-    outcome[outcome == 0] = 4  # still queued at the hard stop: unserved
     return records

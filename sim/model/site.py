@@ -55,7 +55,6 @@ class SamplingSite:
         for i, t in enumerate(times.tolist()):
             if t > env.now:
                 yield env.timeout(t - env.now)
-            self.log.first_arrival[i] = t
             env.process(self.person(i))
 
     def person(self, i: int) -> Generator[simpy.Event, object, None]:
