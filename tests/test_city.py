@@ -62,7 +62,7 @@ def test_chunking_and_executor_do_not_change_the_numbers(city) -> None:
     with ProcessPoolExecutor(2) as pool:
         parallel = run_city(city, replications=2, chunk=3, executor=pool)
     for other in (small_chunks, parallel):
-        for a, b in zip(base.replications, other.replications):
+        for a, b in zip(base.replications, other.replications, strict=True):
             assert a.kpis == b.kpis
             assert a.rows == b.rows
             np.testing.assert_array_equal(a.swabbed_by_hour, b.swabbed_by_hour)

@@ -27,6 +27,10 @@ SEEDS = [path for path in sorted(Path(__file__).parent.parent.joinpath("scenario
 OUTCOME_KPIS = ("people.sampled", "people.isolated", "people.turned_away", "people.unserved")
 
 
+def clock_drains(scenario) -> bool:  # noqa: ANN001 - a Scenario
+    return scenario.clock.hard_stop is None
+
+
 def check_people(rec: Records, scenario: Scenario) -> dict[str, float]:
     """Assert every person who came left by exactly one way; return the replication's KPIs."""
     kpis = replication_kpis(rec, scenario.warmup)
@@ -44,7 +48,11 @@ def check_people(rec: Records, scenario: Scenario) -> dict[str, float]:
     assert np.all(np.isnan(p["swab_start"][~sampled])), "a swab was taken from someone not counted as sampled"
     assert np.all((p["station"][sampled] >= 0) & (p["station"][sampled] < rec.stations))
     isolated = p["outcome"] == ISOLATED
-    assert np.all(np.isfinite(p["iso_in"][isolated])) and np.all(np.isnan(p["iso_in"][~isolated]))
+    # isolated: in the zone, or still waiting apart at the entrance for a place when the run stopped
+    waiting_apart = isolated & np.isnan(p["iso_in"])
+    assert np.all(np.isfinite(p["entry_end"][waiting_apart])) and np.all(np.isnan(p["iso_in"][~isolated]))
+    if clock_drains(scenario):
+        assert not np.any(waiting_apart), "without a hard stop everyone referred reaches the isolation zone"
     assert not np.any(p["outcome"] == PENDING)
     if scenario.clock.hard_stop is None:
         # without a hard stop the site drains: the only unserved who came are those who came after closing

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import OptionError
+from ..measure.chain_kpis import timelines
 from ..measure.kpis import replication_kpis
 from ..measure.stats import describe
 from ..measure.timeseries import combine, minute_series
 from ..model.build import run_replication
 from ..queueing import offered_load
 from ..scenario.schema import Scenario, parse_target
+from ..scenario.staffing import staffing_warnings
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,14 @@ class ReplicationResult:
     replication: int
     kpis: dict[str, float]
     series: dict[str, np.ndarray]
+    timelines: dict[str, tuple[list[str], list[list[object]]]] = field(default_factory=dict)  # replication 0
 
 
 def run_one(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:
     """One replication, measured: the unit of work sent to executors."""
     records = run_replication(scenario, replication, seed)
-    return ReplicationResult(replication, replication_kpis(records, scenario.warmup), minute_series(records))
+    return ReplicationResult(replication, replication_kpis(records, scenario.warmup), minute_series(records),
+                             timelines(records) if replication == 0 else {})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class RunResult:
             "kpis": kpis,
             "targets": check_targets(self.scenario.targets, kpis),
             "sanity": offered_load(self.scenario),
+            "warnings": staffing_warnings(self.scenario),
         }
 
     def timeseries(self) -> dict[str, np.ndarray]:

@@ -68,7 +68,9 @@ def site_outcome(rec: Records, site: int, population: int, lab: int, at_lab_s: n
     )
 
 
-def city_kpis(rows: list[dict[str, float]], lab_last_result_min: list[float], lab_peak: list[float]) -> dict[str, float]:
+def city_kpis(
+    rows: list[dict[str, float]], lab_last_result_min: list[float], lab_peak: list[float]
+) -> dict[str, float]:
     """City totals of one replication from its site rows (in site order) and its labs."""
     col = {name: np.array([r[name] for r in rows], dtype=float) for name in rows[0]}
     arrived = col["arrived"].sum()

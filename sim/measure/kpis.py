@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records
+from .chain_kpis import part_kpis
+from .checkpoint_kpis import checkpoint_kpis
 from .occupancy import intervals, peak, time_average
 
 CORE_KPIS = (
@@ -39,12 +41,18 @@ def zone_intervals(rec: Records) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         "waiting": intervals(p["zone_in"], p["station_start"], horizon),
         "stations": intervals(p["station_start"], p["swab_end"], horizon),
         "isolation": intervals(p["iso_in"], p["iso_out"], horizon),
+        "isolation_overflow": intervals(np.where(p["outcome"] == ISOLATED, p["entry_end"], np.nan), p["iso_in"], horizon),
     }  # fmt: skip
 
 
 def counted(rec: Records, warmup_s: float) -> np.ndarray:
-    """People in the KPIs: those who first arrived at or after open + warmup."""
-    return rec.people["first_arrival"] >= rec.open_s + warmup_s
+    """People in the KPIs: everyone who came; with a warmup, only those who came at or after open + warmup.
+
+    Without a warmup, residents who queue before the doors open are counted like everyone else.
+    """
+    first = rec.people["first_arrival"]
+    came = ~np.isnan(first)
+    return came if warmup_s <= 0 else came & (first >= rec.open_s + warmup_s)
 
 
 def station_busy_s(rec: Records) -> float:
@@ -78,13 +86,13 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
     queued = keep & ~np.isnan(p["station_start"])
     zones = zone_intervals(rec)
     n_sampled = int(sampled.sum())
-    return {
+    kpis = {
         "people.arrived": float(keep.sum()),
         "people.sampled": float(n_sampled),
         "people.turned_away": float(np.sum(outcome == TURNED_AWAY)),
         "people.isolated": float(np.sum(outcome == ISOLATED)),
         "people.unserved": float(np.sum(outcome == UNSERVED)),
-        "throughput.per_hour": n_sampled / (span_s / 3600) if n_sampled else 0.0,
+        "throughput.per_hour": n_sampled / (max(last_swab - rec.open_s - warmup_s, 1e-9) / 3600) if n_sampled else 0.0,
         "time.completion_min": (last_swab - rec.open_s) / 60 if len(swab_end_all) else 0.0,
         "wait.total.mean_min": _mean(wait_total),
         "wait.total.p95_min": _pct(wait_total, 95),
@@ -95,6 +103,7 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
         "zone.waiting.peak": float(peak(*zones["waiting"])),
         "zone.outside.peak": float(peak(*zones["outside"])),
         "zone.isolation.peak": float(peak(*zones["isolation"])),
+        "zone.isolation_overflow.peak": float(peak(*zones["isolation_overflow"])),
         "zone.waiting.mean": time_average(*zones["waiting"], rec.open_s, last_swab),
         "stations.utilization": station_busy_s(rec) / (rec.stations * span_s),
         "samples.tubes": float(len(rec.tubes)),
@@ -102,3 +111,6 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
         "isolation.wait.max_min": _max((p["iso_in"] - p["entry_end"])[~np.isnan(p["iso_in"])] / 60),
         "people.called": float(rec.called.sum()),
     }
+    kpis.update(checkpoint_kpis(rec, warmup_s))  # gates and trips, only when the scenario has a community
+    kpis.update(part_kpis(rec))  # staff, sample chain, recall, door-to-door: only when the scenario has them
+    return kpis

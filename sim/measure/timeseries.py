@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.records import Records
+from .checkpoint_kpis import gate_series
 from .kpis import zone_intervals
 from .occupancy import level_at
 
@@ -22,6 +23,7 @@ def minute_series(rec: Records) -> dict[str, np.ndarray]:
     out["arrived"] = np.searchsorted(np.sort(rec.people["first_arrival"]), grid, side="right").astype(float)
     swab_end = rec.people["swab_end"]
     out["sampled"] = np.searchsorted(np.sort(swab_end[~np.isnan(swab_end)]), grid, side="right").astype(float)
+    out.update(gate_series(rec, grid))  # checkpoint queues, only when the scenario has a community
     return out
 
 
@@ -29,7 +31,7 @@ def combine(series: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """Mean and max across replications; shorter runs are extended with their last level."""
     length = max(len(s["sampled"]) for s in series)
     out: dict[str, np.ndarray] = {"minute": np.arange(length, dtype=float)}
-    for name in SERIES:
+    for name in [*SERIES, *(k for k in series[0] if k not in SERIES)]:
         stacked = np.stack([np.pad(s[name], (0, length - len(s[name])), mode="edge") for s in series])
         out[f"{name}.mean"] = stacked.mean(axis=0)
         out[f"{name}.max"] = stacked.max(axis=0)

@@ -6,11 +6,15 @@ import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario
+from ..scenario.staffing import staffing_warnings
 from .arrivals import plan_arrivals
+from .chain import chain_of
+from .community import CommunityWorld
 from .records import PENDING, UNSERVED, PersonLog, Records
 from .rng import Streams
 from .samples import pool_tubes
 from .site import Draws, SamplingSite
+from .staff import Rotations, site_finished
 
 
 def draw(scenario: Scenario, streams: Streams, group: np.ndarray) -> Draws:
@@ -43,28 +47,45 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     """
     streams = Streams(scenario.seed if seed is None else seed, replication, site)
     plan = plan_arrivals(scenario, streams)
+    community = CommunityWorld(scenario, streams, plan) if scenario.community is not None else None
+    if community is not None:
+        plan = community.plan  # plus visitors and returnees the gates may send to the site
     priority = np.array([0 if g.priority else 1 for g in scenario.population.values()], dtype=np.int8)
     draws = draw(scenario, streams, plan.group)
-    env = simpy.Environment(
-        initial_time=min(scenario.clock.open, float(plan.times[0])) if len(plan.times) else scenario.clock.open
+    env = (
+        simpy.Environment(
+            initial_time=min(scenario.clock.open, float(plan.times[0])) if len(plan.times) else scenario.clock.open
+        )
+        if community is None
+        else simpy.Environment(initial_time=community.start_s)
     )
     log = PersonLog(len(plan.times))
     log.first_arrival = plan.times.tolist()
     site = SamplingSite(env, scenario, draws, priority[plan.group], log)
-    env.process(site.arrivals(plan.times))
+    if community is None:
+        env.process(site.arrivals(plan.times))
+    else:
+        community.start(env, site)  # residents reach the site through their courtyard's gate
     clock = scenario.clock
+    rotations = Rotations(env, scenario, site, streams) if scenario.staff is not None else None
     if clock.hard_stop is not None:
         env.run(until=clock.hard_stop)
     else:
         env.run()
     end = env.now
+    if rotations is not None and community is None and clock.hard_stop is None:
+        end = min(end, site_finished(log, clock.open))  # not the staff's last, idle stretch
     log.outcome = [UNSERVED if o == PENDING else o for o in log.outcome]  # still there at the hard stop
+    tubes = pool_tubes(
+        np.asarray(log.station), np.asarray(log.swab_end, dtype=float), scenario.pooling.size, max(clock.close, end)
+    )
     records = Records.from_log(
         log, replication=replication, open_s=clock.open, close_s=clock.close, end_s=end,
         stations=scenario.site.sampling.stations, entry_check=scenario.site.entry_check is not None,
         group=plan.group, building=plan.building,
         call_times=plan.call_times, called=plan.called,
-        tubes=pool_tubes(np.asarray(log.station), np.asarray(log.swab_end, dtype=float),
-                         scenario.pooling.size, max(clock.close, end)),
+        community=community.records() if community is not None else None,
+        tubes=tubes, chain=chain_of(scenario, streams, log.station, log.swab_end, tubes),
+        staff=rotations.records(end, staffing_warnings(scenario)) if rotations is not None else None,
     )  # fmt: skip
     return records

@@ -19,6 +19,7 @@ class ServerPool:
         self.env = env
         self.free: deque[int] = deque(range(servers))
         self.queues: list[deque[simpy.Event]] = [deque() for _ in range(levels)]
+        self.holds: dict[int, int] | None = None  # per server: staff holds (see hold); None until the first
 
     def acquire(self, priority: int = 1) -> int | simpy.Event:
         """A server number now, or an event whose value is the server when one frees."""
@@ -29,6 +30,11 @@ class ServerPool:
         return event
 
     def release(self, server: int) -> None:
+        if self.holds is not None and self.holds.get(server):
+            self._stopped.add(server)  # held: it stops after this person
+            for event in self._stopping.pop(server, []):
+                event.succeed(server)
+            return
         for queue in self.queues:
             if queue:
                 queue.popleft().succeed(server)
@@ -38,6 +44,37 @@ class ServerPool:
     @property
     def queued(self) -> int:
         return sum(len(q) for q in self.queues)
+
+    def hold(self, server: int) -> simpy.Event:
+        """Take one server out of service (staff away, disinfection): an event that fires when it stops.
+
+        A free server stops at once; a busy one after its current person. Holds nest.
+        """
+        if self.holds is None:
+            self.holds = {}
+            self._stopped: set[int] = set()
+            self._stopping: dict[int, list[simpy.Event]] = {}
+        self.holds[server] = self.holds.get(server, 0) + 1
+        event = self.env.event()
+        if server in self._stopped:
+            event.succeed(server)
+        elif server in self.free:
+            self.free.remove(server)
+            self._stopped.add(server)
+            event.succeed(server)
+        else:
+            self._stopping.setdefault(server, []).append(event)
+        return event
+
+    def unhold(self, server: int) -> None:
+        """End one hold; with none left the server takes the next person (or becomes free)."""
+        assert self.holds is not None and self.holds.get(server, 0) > 0
+        self.holds[server] -= 1
+        if self.holds[server] == 0:
+            self._stopping.pop(server, None)
+        if self.holds[server] == 0 and server in self._stopped:
+            self._stopped.discard(server)
+            self.release(server)
 
 
 class Zone:

@@ -6,8 +6,14 @@ Records first, statistics after: every KPI is a pure function of these arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .chain import ChainRecords
+    from .passages import CommunityRecords
+    from .staff import StaffRecords
 
 # outcome codes
 PENDING, SAMPLED, ISOLATED, TURNED_AWAY, UNSERVED = 0, 1, 2, 3, 4
@@ -68,6 +74,9 @@ class Records:
     called: np.ndarray
     tubes: Tubes
     extra: dict[str, float] = field(default_factory=dict)
+    community: CommunityRecords | None = None  # gates and residents' trips (scenario key community)
+    staff: StaffRecords | None = None  # rotations and post closures (scenario key staff)
+    chain: ChainRecords | None = None  # boxes, courier, lab, recall, doorstep (scenario key samples)
 
     @property
     def n(self) -> int:

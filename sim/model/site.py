@@ -48,6 +48,9 @@ class SamplingSite:
         self.stations = ServerPool(env, site.sampling.stations)
         self.sampler_busy = [False] * site.sampling.stations
         self.sampler_waiter: list[simpy.Event | None] = [None] * site.sampling.stations
+        self.sampler_free_at = [0.0] * site.sampling.stations  # when each sampler ends the current swab
+        sampler = scenario.staff.sampler if scenario.staff is not None else None
+        self.hand_disinfection_s = sampler.hand_disinfection if sampler is not None else 0.0
 
     def arrivals(self, times: np.ndarray) -> Generator[simpy.Event, None, None]:
         """Start each person's process at their arrival time."""
@@ -103,7 +106,10 @@ class SamplingSite:
         log.swab_start[i] = env.now
         log.swab_end[i] = env.now + draws.swab[i]
         log.outcome[i] = SAMPLED
+        self.sampler_free_at[station] = log.swab_end[i] + self.hand_disinfection_s
         yield env.timeout(draws.swab[i])
+        if self.hand_disinfection_s:
+            yield env.timeout(self.hand_disinfection_s)  # the sampler's hands, after every person
         if draws.registration is None:
             self.stations.release(station)
         else:
@@ -114,14 +120,18 @@ class SamplingSite:
                 ready.succeed()
 
     def isolate(self, i: int, lane: int) -> Generator[simpy.Event, object, None]:
-        """Walk an abnormal person to isolation; if it is full, the entry lane holds them."""
+        """Walk an abnormal person to isolation; if it is full they wait apart at the entrance.
+
+        The checker goes back to the lane at once (a marshal stays with the person), so a full
+        isolation zone shows as `isolation.wait.max_min` and `zone.isolation_overflow.peak`.
+        """
         assert self.isolation is not None and self.entry is not None
         env, log = self.env, self.log
+        self.entry.release(lane)
+        log.outcome[i] = ISOLATED
         got = self.isolation.acquire(0)
         place = got if isinstance(got, int) else (yield got)
-        self.entry.release(lane)
         log.iso_in[i] = env.now
-        log.outcome[i] = ISOLATED
         yield env.timeout(self.draws.stay[i])
         log.iso_out[i] = env.now  # transferred
         self.isolation.release(place)

@@ -67,7 +67,9 @@ class City(Model):
     sample_limit: PositiveDuration = Field(14400.0, description="room-temperature limit, swab → lab")
     templates: dict[str, SiteTemplate] = Field(min_length=1)
     sites: list[SiteGroup] = Field(default_factory=list)
-    sites_table: str | None = Field(None, description="CSV beside the scenario: template,population[,count,district,name]")
+    sites_table: str | None = Field(
+        None, description="CSV beside the scenario: template,population[,count,district,name]"
+    )
     courier: Courier = Courier()
     couriers: dict[str, Courier] = Field(default_factory=dict, description="per-district overrides")
     labs: list[Lab] = Field(min_length=1)

@@ -9,22 +9,30 @@ import math
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from .types import _DURATION_SCHEMA as DURATION_JSON_SCHEMA
 from .types import Duration, Model, PositiveDuration
 
 
 class _Dist(Model):
+    """A distribution of durations: draws in seconds and knows its mean."""
+
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n independent draws in seconds."""
         raise NotImplementedError
 
     @property
     def mean_s(self) -> float:
+        """The mean in seconds (for the queueing sanity check)."""
         raise NotImplementedError
 
 
 class Fixed(_Dist):
+    """Always `value`; a bare duration (`15s`) means this."""
+
     dist: Literal["fixed"] = "fixed"
     value: Duration
 
@@ -37,6 +45,8 @@ class Fixed(_Dist):
 
 
 class Exponential(_Dist):
+    """Exponential with `mean` (cv 1): memoryless service, as in M/M/c."""
+
     dist: Literal["exponential"]
     mean: PositiveDuration
 
@@ -49,6 +59,8 @@ class Exponential(_Dist):
 
 
 class Uniform(_Dist):
+    """Uniform between `low` and `high`."""
+
     dist: Literal["uniform"]
     low: Duration
     high: Duration
@@ -68,6 +80,8 @@ class Uniform(_Dist):
 
 
 class Triangular(_Dist):
+    """Triangular on `low`..`high` with its peak at `mode`: a planner's min / likely / max."""
+
     dist: Literal["triangular"]
     low: Duration
     mode: Duration
@@ -88,11 +102,15 @@ class Triangular(_Dist):
 
 
 class _MeanCv(_Dist):
+    """Families given by mean and coefficient of variation, the two numbers a stopwatch study yields."""
+
     mean: PositiveDuration
     cv: float = Field(gt=0.0, le=10.0, description="coefficient of variation (std / mean)")
 
 
 class Lognormal(_MeanCv):
+    """Lognormal with the given mean and cv (right-skewed: a few slow registrations)."""
+
     dist: Literal["lognormal"]
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -105,6 +123,8 @@ class Lognormal(_MeanCv):
 
 
 class Gamma(_MeanCv):
+    """Gamma with the given mean and cv (shape 1/cv², scale mean·cv²)."""
+
     dist: Literal["gamma"]
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -116,6 +136,8 @@ class Gamma(_MeanCv):
 
 
 class Empirical(_Dist):
+    """One of the observed `values`, each equally likely (repeat a value to weight it)."""
+
     dist: Literal["empirical"]
     values: list[Duration] = Field(min_length=1)
 
@@ -131,13 +153,23 @@ DIST_NAMES = ("fixed", "exponential", "uniform", "triangular", "lognormal", "gam
 
 
 def _bare_duration_is_fixed(value: object) -> object:
+    """`swab: 30s` is short for `swab: {dist: fixed, value: 30s}`."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return {"dist": "fixed", "value": value}
     return value
+
+
+class _BareDurationInSchema:
+    """Let the JSON Schema accept a bare duration ('15s') where a distribution goes, as the loader does."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"anyOf": [dict(DURATION_JSON_SCHEMA.json_schema or {}), handler(core)]}
 
 
 Dist = Annotated[
     Fixed | Exponential | Uniform | Triangular | Lognormal | Gamma | Empirical,
     Field(discriminator="dist"),
     BeforeValidator(_bare_duration_is_fixed),
+    _BareDurationInSchema,
 ]

@@ -7,6 +7,7 @@ the last one silently), and no tag can construct a Python object.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import types
@@ -18,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
+from .city import City
 from .schema import Scenario
 
 KeyPath = tuple[str | int, ...]
@@ -25,7 +27,15 @@ _SAFE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
 }  # fmt: skip
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 _CLOCK_LIKE = re.compile(r"^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$")
+MAX_VALUES = 500_000  # aliases can repeat a subtree exponentially ("billion laughs"): stop well before memory runs out
+_FROM_SET = 0  # the line recorded for values that came from `--set`
+
+
+class _TooLarge(Exception):
+    """The document expands to more than MAX_VALUES values."""
 
 
 class _Document:
@@ -35,9 +45,11 @@ class _Document:
         self.source = source
         self.lines: dict[KeyPath, int] = {}
         self.problems: list[Problem] = []
+        self._values = 0
+        self._open: set[int] = set()  # ids of the nodes being converted (an alias to one of them is a cycle)
 
-    def problem(self, path: KeyPath, message: str) -> None:
-        self.problems.append(Problem(self.source, self.line_of(path), dotted(path), message))
+    def problem(self, path: KeyPath, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.source, line or self.line_of(path), dotted(path), message))
 
     def line_of(self, path: KeyPath) -> int | None:
         for end in range(len(path), -1, -1):
@@ -47,26 +59,52 @@ class _Document:
 
     def convert(self, node: yaml.Node, path: KeyPath, loader: yaml.SafeLoader) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _TooLarge
+        if id(node) in self._open:
+            self.problem(path, "an alias refers to the mapping or list that contains it")
+            return None
         if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problem(path, "a key must be a plain name")
-                    continue
-                key = key_node.value
-                if key in result:
-                    first = self.lines.get((*path, key))
-                    self.problems.append(
-                        Problem(self.source, key_node.start_mark.line + 1, dotted((*path, key)),
-                                f"duplicate key (first given on line {first})")
-                    )  # fmt: skip
-                    continue
-                self.lines[(*path, key)] = key_node.start_mark.line + 1
-                result[key] = self.convert(value_node, (*path, key), loader)
-            return result
+            if node.tag != _MAP_TAG:
+                self.problem(path, f"the tag {node.tag!r} is not allowed in a scenario")
+                return None
+            self._open.add(id(node))
+            try:
+                return self._mapping(node, path, loader)
+            finally:
+                self._open.discard(id(node))
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, i), loader) for i, item in enumerate(node.value)]
+            if node.tag != _SEQ_TAG:
+                self.problem(path, f"the tag {node.tag!r} is not allowed in a scenario")
+                return None
+            self._open.add(id(node))
+            try:
+                return [self.convert(item, (*path, i), loader) for i, item in enumerate(node.value)]
+            finally:
+                self._open.discard(id(node))
         return self.scalar(node, path, loader)
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath, loader: yaml.SafeLoader) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(path, "a key must be a plain name", line)
+                continue
+            if key_node.tag not in _SAFE_TAGS:
+                merge = key_node.tag.endswith(":merge")
+                what = "merge keys (<<) are" if merge else f"the tag {key_node.tag!r} is"
+                self.problem(path, f"{what} not allowed in a scenario", line)
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.lines.get((*path, key))
+                self.problem((*path, key), f"duplicate key (first given on line {first})", line)
+                continue
+            self.lines[(*path, key)] = line
+            result[key] = self.convert(value_node, (*path, key), loader)
+        return result
 
     def scalar(self, node: yaml.Node, path: KeyPath, loader: yaml.SafeLoader) -> Any:
         if node.tag not in _SAFE_TAGS:
@@ -74,67 +112,107 @@ class _Document:
             return None
         if node.style is None and _CLOCK_LIKE.match(node.value):
             return node.value  # YAML 1.1 would read 07:30 as the number 450
-        return loader.construct_object(node)
+        try:
+            return loader.construct_object(node)
+        except Exception:  # PyYAML's int/float/bool constructors fail in several ways on odd text ('!!int ')
+            kind = node.tag.rsplit(":", 1)[-1]
+            self.problem(path, f"{node.value!r} cannot be read as {kind}")
+            return None
 
 
 def dotted(path: KeyPath) -> str:
     return ".".join(str(p) for p in path)
 
 
+def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
+    """The line and the reason of a YAML error (a reader error knows only its position)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        line: int | None = mark.line + 1
+    elif isinstance(getattr(exc, "position", None), int):
+        line = text.count("\n", 0, exc.position) + 1  # type: ignore[attr-defined]
+    else:
+        line = None
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return line, reason
+
+
 def _parse_yaml(text: str, doc: _Document, path: KeyPath = ()) -> Any:
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return {}
         return doc.convert(node, path, loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
+        line, reason = _yaml_error(exc, text)
         doc.problems.append(Problem(doc.source, line, dotted(path), f"not valid YAML: {reason}"))
-        return None
+    except RecursionError:
+        doc.problems.append(Problem(doc.source, None, dotted(path), "not valid YAML: nested too deeply"))
+    except _TooLarge:
+        doc.problems.append(Problem(doc.source, None, dotted(path),
+                                    f"the document expands to more than {MAX_VALUES:,} values (aliases?)"))  # fmt: skip
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+    return None
 
 
-def _set(data: dict[str, Any], path: list[str], value: Any) -> None:
+def _set(data: dict[str, Any], path: list[str], value: Any) -> tuple[KeyPath, int]:
+    """Put `value` at `path`, making mappings on the way.
+
+    Returns the path with list positions as integers, and the depth from which the
+    mappings on the way are new (len(path) when none is). Raises IndexError for a list
+    position that the scenario does not have.
+    """
     node: Any = data
-    for i, key in enumerate(path[:-1]):
+    typed: list[str | int] = []
+    created = len(path)
+    for i, key in enumerate(path):
+        part: str | int = key
         if isinstance(node, list):
-            node = node[int(key)]
-            continue
-        nxt = node.get(key)
+            if not key.isdigit() or int(key) >= len(node):
+                raise IndexError(key)
+            part = int(key)
+        typed.append(part)
+        if i == len(path) - 1:
+            node[part] = value
+            break
+        nxt = node[part] if isinstance(node, list) else node.get(part)
         if not isinstance(nxt, (dict, list)):
-            nxt = [] if path[i + 1].isdigit() else {}
-            node[key] = nxt
+            nxt = {}
+            node[part] = nxt
+            created = min(created, i + 1)
         node = nxt
-    if isinstance(node, list):
-        node[int(path[-1])] = value
-    else:
-        node[path[-1]] = value
+    return tuple(typed), created
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str], doc: _Document) -> None:
-    """Apply ``key.path=value`` strings; values are read as YAML scalars or lists."""
+    """Apply ``key.path=value`` strings; values are read as YAML (scalars, lists, flow mappings)."""
     for item in overrides:
         key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
+        if not sep or not key.strip() or "" in key.strip().split("."):
             doc.problems.append(Problem("--set", None, item, "expected key.path=value"))
             continue
         path = key.strip().split(".")
-        sub = _Document(f"--set {item}")
-        value = _parse_yaml(raw, sub, tuple(path))
-        doc.problems.extend(sub.problems)
+        sub = _Document("--set")
+        value = _parse_yaml(raw, sub, tuple(path)) if raw.strip() else None  # `key=`: null (the default, if optional)
+        if sub.problems:
+            doc.problems.extend(Problem("--set", None, p.path, p.message) for p in sub.problems)
+            continue
         try:
-            _set(data, path, value)
-        except (IndexError, ValueError, TypeError, AttributeError):
+            typed, created = _set(data, path, value)
+        except IndexError:
             doc.problems.append(Problem("--set", None, key, "no such list position in the scenario"))
             continue
-        doc.lines[tuple(path)] = 0  # 0 marks "from the command line"
+        for stale in [p for p in doc.lines if len(p) > len(typed) and p[: len(typed)] == typed]:
+            del doc.lines[stale]  # the file's lines under a replaced value no longer apply
+        for depth in range(created, len(typed) + 1):
+            doc.lines[typed[:depth]] = _FROM_SET
 
 
-def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario | City:
     """Read, override and validate a scenario file; raise ScenarioError on any problem."""
     source = str(path)
     doc = _Document(source)
@@ -147,7 +225,8 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
 
 def scenario_from_text(
     text: str, source: str = "<text>", overrides: list[str] | None = None, doc: _Document | None = None
-) -> Scenario:
+) -> Scenario | City:
+    """Parse YAML text safely and validate it (a Scenario; a City for `kind: city`)."""
     doc = doc or _Document(source)
     data = _parse_yaml(text, doc)
     if doc.problems:
@@ -162,8 +241,12 @@ def scenario_from_data(
     doc: _Document | None = None,
     model: type[BaseModel] = Scenario,
 ) -> Any:  # fmt: skip
-    """Validate plain data (as from YAML); used by the loader and by notebooks' variants."""
+    """Validate plain data (as from YAML); used by the loader and by notebooks' variants.
+
+    `data` is not changed: the overrides apply to a copy.
+    """
     doc = doc or _Document(source)
+    data = copy.deepcopy(data)
     apply_overrides(data, list(overrides or []), doc)
     if doc.problems:
         raise ScenarioError(doc.problems)
@@ -176,8 +259,6 @@ def scenario_from_data(
 def _root_model(data: dict[str, Any]) -> type[BaseModel]:
     """A site scenario, or a city round when the file says `kind: city`."""
     if data.get("kind") == "city":
-        from .city import City
-
         return City
     return Scenario
 
@@ -186,7 +267,12 @@ def _root_model(data: dict[str, Any]) -> type[BaseModel]:
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[KeyPath, Any]:
-    """Keep the parts of pydantic's loc that exist in the data (drop union tags)."""
+    """Keep the parts of pydantic's loc that exist in the data.
+
+    Parts that are not in the data are pydantic's own labels (a distribution's tag such as
+    'uniform', 'fixed' for a bare duration) and are dropped; only a last part naming a key
+    of a mapping (a missing key) is kept.
+    """
     path: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
@@ -195,11 +281,11 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[KeyPath, Any]:
             and part in node
             or isinstance(node, list)
             and isinstance(part, int)
-            and part < len(node)
+            and 0 <= part < len(node)
         ):
             node = node[part]
             path.append(part)
-        elif i == len(loc) - 1 and isinstance(part, (str, int)):
+        elif i == len(loc) - 1 and isinstance(node, dict) and isinstance(part, str) and part != node.get("dist"):
             path.append(part)
             node = None
     return tuple(path), node
@@ -235,14 +321,48 @@ def _model_at(path: KeyPath, data: Any, root: type[BaseModel] = Scenario) -> typ
         candidates = nxt
     models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
     if len(models) > 1 and isinstance(node, dict) and "dist" in node:
-        tagged = [m for m in models if _tag(m) == node["dist"]]
+        tagged = [m for m in models if node["dist"] in _tags(m)]
         models = tagged or models
     return models[0] if models else None
 
 
-def _tag(model: type[BaseModel]) -> Any:
+def _tags(model: type[BaseModel]) -> tuple[Any, ...]:
+    """The values of a distribution model's `dist:` tag (its Literal)."""
     field = model.model_fields.get("dist")
-    return field.default if field is not None else None
+    return typing.get_args(field.annotation) if field is not None else ()
+
+
+_NAMED = re.compile(r"^([A-Za-z_][\w-]*(?:\.[\w-]+)*)(:?)\s")
+
+
+def _existing(data: Any, parts: KeyPath) -> KeyPath | None:
+    """`parts` with list positions as integers, if every part exists in the data."""
+    typed: list[str | int] = []
+    node = data
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            typed.append(part)
+        elif isinstance(node, list) and str(part).isdigit() and int(part) < len(node):
+            part = int(part)
+            typed.append(part)
+        else:
+            return None
+        node = node[part]
+    return tuple(typed)
+
+
+def _named_in_message(message: str, path: KeyPath, data: Any) -> tuple[KeyPath, str] | None:
+    """A cross-check names the key it is about ('arrivals.callup.start is after ...',
+    'hard_stop must not be ...' at clock): locate the error there rather than at the mapping."""
+    match = _NAMED.match(message)
+    if match is None:
+        return None
+    parts = tuple(match.group(1).split("."))
+    for base in ((), path) if len(parts) > 1 else (path,):
+        found = _existing(data, (*base, *parts))
+        if found is not None:
+            return found, message[match.end() :] if match.group(2) else message
+    return None
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -254,7 +374,7 @@ def _locate(error: Any, data: dict[str, Any], doc: _Document, root: type[BaseMod
     path, _ = _data_path(error["loc"], data)
     kind = error["type"]
     message = error["msg"].removeprefix("Value error, ")
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and path:
         model = _model_at(path[:-1], data, root)
         valid = sorted(model.model_fields) if model else []
         message = f"unknown key {path[-1]!r}; {_suggest(str(path[-1]), valid)}valid keys: {', '.join(valid)}"
@@ -269,13 +389,19 @@ def _locate(error: Any, data: dict[str, Any], doc: _Document, root: type[BaseMod
     elif kind == "union_tag_not_found":
         path = (*path, "dist")
         message = "a distribution needs 'dist:' (fixed, exponential, uniform, triangular, lognormal, gamma, empirical) or a bare duration like '15s'"
+    elif kind == "value_error" and (named := _named_in_message(message, path, data)) is not None:
+        path, message = named
     elif kind == "literal_error":
         expected = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
         message = (
             f"{error['input']!r} is not allowed; {_suggest(str(error['input']), expected)}valid: {', '.join(expected)}"
         )
+    elif kind == "value_error" and not path and (named := re.match(r"^([A-Za-z_]\w*(?:\.\w+)+): (.+)$", message)):
+        # a cross-check of the whole scenario names the key it is about ("community.control: ...")
+        path = tuple(int(p) if p.isdigit() else p for p in named.group(1).split("."))
+        message = named.group(2)
     line = doc.line_of(path)
     source = doc.source
-    if line == 0:
+    if line == _FROM_SET:
         source, line = "--set", None
     return Problem(source, line, dotted(path), message)

@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .community import Community
 from .distributions import Dist, Exponential, Uniform
+from .staffing import Doorstep, Recall, Samples, Staff, check_parts
 from .types import Clock, Count, Duration, Model, PositiveCount, PositiveDuration, Rate, Share
 
 
@@ -182,6 +184,11 @@ class Scenario(Model):
     population: dict[str, Group] = {"adult": Group(share=1.0)}
     site: Site
     pooling: Pooling = Pooling()
+    community: Community | None = Field(None, description="courtyards, gates and call-up control")
+    staff: Staff | None = Field(None, description="rosters and rotations through the buffer zone")
+    samples: Samples | None = Field(None, description="boxes, courier and lab: swab → result")
+    recall: Recall | None = Field(None, description="positive pools recalled for single-tube retests")
+    doorstep: Doorstep | None = Field(None, description="door-to-door sampling by teams")
     targets: list[str] = Field(default_factory=list, description="e.g. 'wait.total.p95_min<=20'")
     sources: dict[str, str] = Field(default_factory=dict, description="where a number came from, by key path")
 
@@ -202,6 +209,17 @@ class Scenario(Model):
             if not _TARGET.match(target):
                 raise ValueError(f"{target!r} is not 'KPI<=value' (or <, >, >=)")
         return targets
+
+    @model_validator(mode="after")
+    def _community_fits(self) -> Scenario:
+        if self.community is not None:
+            self.community.check_against(self)
+        return self
+
+    @model_validator(mode="after")
+    def _staff_and_samples_fit(self) -> Scenario:
+        check_parts(self)
+        return self
 
     @model_validator(mode="after")
     def _callup_in_hours(self) -> Scenario:

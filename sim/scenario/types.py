@@ -40,7 +40,11 @@ _AS_PER_HOUR = PlainSerializer(lambda v: f"{v * 3600:g}/h", return_type=str, whe
 _AS_CLOCK = PlainSerializer(_clock_text, return_type=str, when_used="json")
 
 _DURATION_SCHEMA = WithJsonSchema(
-    {"type": "string", "pattern": r"^\s*[0-9.]+\s*(s|min|h|d)\s*$", "description": DURATION_HELP}
+    {
+        "type": "string",
+        "description": DURATION_HELP,  # compound durations ('1h30min') too, as parse_duration reads them
+        "pattern": r"^(\s*[0-9]*\.?[0-9]+\s*(s|sec|seconds?|m|min|minutes?|h|hr|hours?|d|days?))+\s*$",
+    }  # fmt: skip
 )
 Duration = Annotated[
     float, BeforeValidator(parse_duration), AfterValidator(_non_negative), _DURATION_SCHEMA, _AS_SECONDS

@@ -6,6 +6,7 @@ rate in events per second; the conversion happens here and nowhere else.
 
 from __future__ import annotations
 
+import math
 import re
 
 SECONDS = {
@@ -44,8 +45,15 @@ def parse_duration(value: object) -> float:
     if not isinstance(value, str):
         raise ValueError(f"expected {DURATION_HELP}")
     if not _DURATION.match(value):
+        if re.fullmatch(rf"\s*{_NUMBER}\s*", value):
+            raise ValueError(f"{value!r} has no unit; write {DURATION_HELP}")
+        if value.strip().startswith("-"):
+            raise ValueError(f"{value!r} is negative; write {DURATION_HELP}")
         raise ValueError(f"{value!r} is not {DURATION_HELP}")
-    return sum(float(number) * _unit(unit) for number, unit in _PART.findall(value))
+    seconds = sum(float(number) * _unit(unit) for number, unit in _PART.findall(value))
+    if not math.isfinite(seconds):
+        raise ValueError(f"{value!r} is too large")
+    return seconds
 
 
 def parse_rate(value: object) -> float:
@@ -58,7 +66,12 @@ def parse_rate(value: object) -> float:
     if not match:
         raise ValueError(f"{value!r} is not {RATE_HELP}")
     per = float(match.group(2) or 1.0) * _unit(match.group(3))
-    return float(match.group(1)) / per
+    if per == 0:
+        raise ValueError(f"{value!r} is per zero time; write e.g. '500/h'")
+    rate = float(match.group(1)) / per
+    if not math.isfinite(rate):
+        raise ValueError(f"{value!r} is too large")
+    return rate
 
 
 def parse_clock(value: object) -> float:

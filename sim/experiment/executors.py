@@ -1,0 +1,88 @@
+"""Where replications run: serially, on a local process pool, or on a Dask cluster.
+
+Every executor is a `concurrent.futures.Executor`, so sweeps and searches have one code path.
+Work is seeded by replication index, never by worker, so all three give the same numbers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from ..errors import OptionError
+from .runner import SerialExecutor
+
+DASK_HINT = "pip install 'drill-sim[dask]'"
+CONNECT_TIMEOUT = "10s"  # to reach a remote scheduler
+
+
+@contextmanager
+def open_executor(workers: int | None = None, cluster: str | None = None) -> Iterator[Executor]:
+    """An executor for the duration of a `with` block; closed (and any cluster shut down) after.
+
+    workers: local worker processes (None: every core; 1: serial in this process); with
+    `cluster="local"` the number of Dask workers. cluster: None for local execution, "local" for
+    a Dask LocalCluster on this machine, or a scheduler address such as "tcp://host:8786".
+    """
+    if workers is not None and workers < 1:
+        raise OptionError("--workers must be at least 1")
+    if cluster is not None:
+        with _dask_executor(workers, cluster) as executor:
+            yield executor
+        return
+    n = workers or os.cpu_count() or 1
+    if n == 1:
+        yield SerialExecutor()
+        return
+    pool = ProcessPoolExecutor(max_workers=n)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _dask_executor(workers: int | None, cluster: str) -> Iterator[Executor]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise OptionError(f"--cluster needs Dask, which is not installed: {DASK_HINT}") from None
+    local: Any = None
+    try:
+        if cluster == "local":
+            local = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                dashboard_address=None,
+            )  # fmt: skip
+            client = Client(local)
+        else:
+            client = Client(cluster, timeout=CONNECT_TIMEOUT)
+    except OSError as exc:
+        if local is not None:
+            local.close()
+        raise OptionError(f"cannot reach the Dask scheduler at {cluster}: {exc}") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+        if local is not None:
+            local.close()
+
+
+def slots(executor: Executor) -> int:
+    """How many tasks the executor can run at once (to keep only a few more than that in flight)."""
+    if isinstance(executor, SerialExecutor):
+        return 1
+    workers = getattr(executor, "_max_workers", None)
+    if isinstance(workers, int):
+        return workers
+    client = getattr(executor, "_client", None)  # dask's ClientExecutor
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # noqa: BLE001 - a guess is enough here
+            return 8
+    return 8

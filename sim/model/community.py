@@ -1,0 +1,381 @@
+"""The community around the site: residents' trips through their courtyard's gate (卡口), everyday
+gate traffic, returnees, and the grid workers who call buildings by timetable or by feedback.
+
+Actors, one generator each:
+- a resident leaves home when their building is called (call + the spread drawn as in
+  arrivals.py), is checked at the gate going out, walks to the site, is sampled there
+  (SamplingSite.person), walks back and is checked coming in;
+- background traffic (work, shopping, deliveries, visitors) crosses a gate once; whoever has
+  no valid test proof is sent to the site first;
+- a returnee (返乡人员) reaches a gate from outside, usually without proof: sent to be tested,
+  let home once sampled, held at the gate if the site is closed (the Qingshan Road 2 case);
+- a grid worker (网格员) calls the buildings: at the timetable's times, or the next one when the
+  site's queue plus residents on their way drops below a threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import replace
+
+import numpy as np
+import simpy
+
+from ..scenario.community import FlowStep
+from ..scenario.schema import Scenario
+from .arrivals import ArrivalPlan, poisson_times
+from .passages import (
+    BACKGROUND,
+    HELD,
+    IN,
+    OUT,
+    PASSED,
+    REDIRECTED,
+    REFERRED,
+    RESIDENT,
+    RETURNEE,
+    CommunityRecords,
+    GateLog,
+)
+from .pools import ServerPool
+from .records import ISOLATED, SAMPLED
+from .rng import Streams
+from .site import SamplingSite
+
+
+def _segments(steps: list[FlowStep], until_s: float) -> list[tuple[float, float, float]]:
+    """(start, end, rate per s) of a piecewise-constant rate that stops at until_s."""
+    out = []
+    for k, step in enumerate(steps):
+        end = min(steps[k + 1].at if k + 1 < len(steps) else until_s, until_s)
+        if end > step.at:
+            out.append((step.at, end, step.rate))
+    return out
+
+
+class CommunityWorld:
+    """Draws every actor of the community up front and runs them around one SamplingSite.
+
+    The site's person rows are the arrival plan's rows (residents, walk-ins) followed by one
+    row per visitor or returnee who may need the site (no proof, or abnormal at the gate).
+    """
+
+    def __init__(self, scenario: Scenario, streams: Streams, plan: ArrivalPlan):
+        assert scenario.community is not None
+        self.scenario, self.spec = scenario, scenario.community
+        self.open_s, self.close_s = scenario.clock.open, scenario.clock.close
+        self.gate_names = tuple(self.spec.gate_names())
+        self._gates()
+        self._residents(plan, streams)
+        self._visitors(streams)
+        self._paths(streams)
+        self.plan = self._site_plan(plan, streams)
+        uncalled = self.time[~self.called]
+        self.start_s = min(self.open_s, float(np.min(uncalled, initial=np.inf)),
+                           float(np.min(self.planned_calls, initial=np.inf)))  # fmt: skip
+        n = len(self.time)
+        self.residents_of = [np.flatnonzero(self.called & (self.building == b)).tolist()
+                             for b in range(len(self.planned_calls))]  # fmt: skip
+        self.leave = np.full(n, np.nan)
+        self.home = np.full(n, np.nan)
+        self.sampled = np.zeros(n, bool)
+        self.log = GateLog()
+        self.en_route = 0
+        self.uncalled = 0
+
+    def _gates(self) -> None:
+        """Number the gates courtyard by courtyard: lanes, layout, and which gates each courtyard has."""
+        spec = self.spec
+        self.yard_gates: list[list[int]] = []
+        self.layouts: list[str] = []
+        self.lanes: list[int] = []
+        for yard in spec.courtyards:
+            self.yard_gates.append(list(range(len(self.lanes), len(self.lanes) + len(yard.gates))))
+            self.layouts += [gate.layout or spec.layout for gate in yard.gates]
+            self.lanes += [gate.lanes for gate in yard.gates]
+
+    def _residents(self, plan: ArrivalPlan, streams: Streams) -> None:
+        """One actor per row of the arrival plan: called residents and walk-ins, with their courtyard."""
+        spec, callup = self.spec, self.scenario.arrivals.callup
+        names = [b.name for b in callup.buildings] if callup else []
+        yard_of_building = np.full(len(names), -1)
+        for k, members in enumerate(spec.building_names(names)):
+            for name in members:
+                yard_of_building[names.index(name)] = k
+        residents = np.array([b.residents for b in callup.buildings]) if callup else np.zeros(0)
+        weight = np.array([
+            float(yard.residents) if yard.residents is not None else float(residents[yard_of_building == k].sum())
+            for k, yard in enumerate(spec.courtyards)
+        ])  # fmt: skip
+        self.share = weight / weight.sum() if weight.sum() > 0 else np.full(len(weight), 1 / len(weight))
+        self.called = plan.building >= 0
+        building = np.maximum(plan.building, 0)
+        yard = np.where(self.called, yard_of_building[building], -1) if len(names) else np.full(len(plan.times), -1)
+        if spec.walk_ins == "via_gates":
+            pick = streams["community.walk_ins"].choice(len(self.share), size=len(plan.times), p=self.share)
+            yard = np.where(self.called, yard, pick)
+        self.yard = yard.astype(np.int32)
+        self.delay = np.where(self.called, plan.times - plan.call_times[building], 0.0) if len(names) else \
+            np.zeros(len(plan.times))  # fmt: skip
+        self.building = plan.building
+        self.planned_calls = plan.call_times
+        self.time = plan.times
+        self.kind = np.full(len(plan.times), RESIDENT, dtype=np.int8)
+        self.direction = np.full(len(plan.times), OUT, dtype=np.int8)
+        self.no_proof = np.zeros(len(plan.times), dtype=bool)
+
+    def _visitors(self, streams: Streams) -> None:
+        """Background traffic and returnees: Poisson flows of the whole community, split by residents."""
+        spec = self.spec
+        until = spec.until if spec.until is not None else self.close_s
+        flows = []
+        if spec.background is not None:
+            bg = spec.background
+            flows += [("background.outbound", BACKGROUND, OUT, bg.outbound, bg.no_proof),
+                      ("background.inbound", BACKGROUND, IN, bg.inbound, bg.no_proof)]  # fmt: skip
+        if spec.returnees is not None:
+            flows.append(("returnees", RETURNEE, IN, spec.returnees.profile, spec.returnees.no_proof))
+        n0 = len(self.time)
+        kinds, dirs, times, no_proof = [self.kind], [self.direction], [self.time], [self.no_proof]
+        for key, kind, direction, steps, share_no_proof in flows:
+            t = poisson_times(_segments(steps, until), streams[f"community.{key}"])
+            kinds.append(np.full(len(t), kind, dtype=np.int8))
+            dirs.append(np.full(len(t), direction, dtype=np.int8))
+            times.append(t)
+            no_proof.append(streams[f"community.{key}.no_proof"].random(len(t)) < share_no_proof)
+        self.kind, self.direction = np.concatenate(kinds), np.concatenate(dirs)
+        self.time, self.no_proof = np.concatenate(times), np.concatenate(no_proof)
+        extra = len(self.time) - n0
+        yard = streams["community.courtyard"].choice(len(self.share), size=extra, p=self.share)
+        self.yard = np.concatenate([self.yard, yard]).astype(np.int32)
+        self.delay = np.concatenate([self.delay, np.zeros(extra)])
+        self.called = np.concatenate([self.called, np.zeros(extra, bool)])
+        self.building = np.concatenate([self.building, np.full(extra, -1)])
+        self.abnormal = (streams["community.abnormal"].random(len(self.time)) < spec.check.abnormal) & (self.yard >= 0)
+
+    def _paths(self, streams: Streams) -> None:
+        """Each actor's gate (the same both ways), walk each way, and check time per passage."""
+        spec, n = self.spec, len(self.time)
+        u = streams["community.gate"].random(n)
+        self.gate = np.full(n, -1, dtype=np.int32)
+        self.walk = np.zeros((n, 2))
+        walk_rng = streams["community.walk"]
+        for k, court in enumerate(spec.courtyards):
+            mine = np.flatnonzero(self.yard == k)
+            gates = np.array(self.yard_gates[k])
+            self.gate[mine] = gates[(u[mine] * len(gates)).astype(int)]
+            self.walk[mine] = (court.walk or spec.walk).sample(walk_rng, 2 * len(mine)).reshape(len(mine), 2)
+        self.check_s = np.zeros((2, n, 2))  # [direction, actor, passage]
+        for step in spec.check.steps:
+            t = step.time.sample(streams[f"community.check.{step.name}"], 2 * n).reshape(n, 2)
+            for direction, word in ((OUT, "out"), (IN, "in")):
+                if step.on in ("both", word):
+                    self.check_s[direction] += t
+
+    def _site_plan(self, plan: ArrivalPlan, streams: Streams) -> ArrivalPlan:
+        """The site's rows: the plan's, then one per visitor who may need the site (no proof, abnormal)."""
+        n0 = len(plan.times)
+        needs_site = (self.no_proof | self.abnormal)[n0:]
+        extra = int(needs_site.sum())
+        self.site_row = np.concatenate([np.arange(n0), np.full(len(self.time) - n0, -1)])
+        self.site_row[n0 + np.flatnonzero(needs_site)] = n0 + np.arange(extra)
+        shares = np.array([g.share for g in self.scenario.population.values()])
+        group = streams["community.groups"].choice(len(shares), size=extra, p=shares / shares.sum())
+        call_times = plan.call_times.copy()
+        if self.spec.control == "feedback":
+            call_times[:] = np.nan  # filled in when the grid worker calls
+        return replace(
+            plan,
+            times=np.concatenate([plan.times, self.time[n0:][needs_site]]),
+            building=np.concatenate([plan.building, np.full(extra, -1)]),
+            group=np.concatenate([plan.group, group.astype(np.int8)]),
+            call_times=call_times,
+        )
+
+    # --- running -----------------------------------------------------------------------------
+
+    def start(self, env: simpy.Environment, site: SamplingSite) -> None:
+        """Create the gates and start the grid worker, the walk-ins, visitors and returnees."""
+        self.env, self.site = env, site
+        site.log.first_arrival = [float("nan")] * len(site.log.first_arrival)  # set when they reach the site
+        self.pools: list[tuple[ServerPool, ServerPool]] = []
+        for lanes, layout in zip(self.lanes, self.layouts, strict=True):
+            out = ServerPool(env, lanes)
+            self.pools.append((out, out) if layout == "shared" else (out, ServerPool(env, lanes)))
+        env.process(self.starter(np.flatnonzero(~self.called)))
+        if self.called.any():
+            worker = self.grid_worker_feedback() if self.spec.control == "feedback" else self.grid_worker_timetable()
+            env.process(worker)
+
+    def starter(self, actors: np.ndarray) -> Generator[simpy.Event, None, None]:
+        """Start each uncalled actor (walk-in, visitor, returnee) at their time."""
+        env = self.env
+        for a in actors[np.argsort(self.time[actors], kind="stable")].tolist():
+            t = float(self.time[a])
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            env.process(self.resident(a) if self.kind[a] == RESIDENT else self.visitor(a))
+
+    def call(self, b: int) -> None:
+        """A grid worker calls building b: its residents leave home after their own delay."""
+        self.plan.call_times[b] = self.env.now
+        for a in self.residents_of[b]:
+            self.env.process(self.resident(a, float(self.delay[a])))
+
+    def call_order(self) -> list[int]:
+        return np.argsort(self.planned_calls, kind="stable").tolist()
+
+    def grid_worker_timetable(self) -> Generator[simpy.Event, None, None]:
+        env = self.env
+        for b in self.call_order():
+            t = float(self.planned_calls[b])
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            self.call(b)
+
+    def waiting_and_on_the_way(self) -> int:
+        """What the grid worker watches: people waiting at the site and residents on their way."""
+        site = self.site
+        entry = site.entry.queued if site.entry is not None else 0
+        return site.zone.inside + sum(len(q) for q in site.zone.outside) + entry + self.en_route
+
+    def grid_worker_feedback(self) -> Generator[simpy.Event, None, None]:
+        """Call the next building once the site's queue plus people on the way is under the threshold."""
+        env, fb = self.env, self.spec.feedback
+        order = self.call_order()
+        first = float(self.planned_calls.min())
+        if first > env.now:
+            yield env.timeout(first - env.now)
+        for k, b in enumerate(order):
+            if k > 0:
+                last = env.now
+                yield env.timeout(fb.min_interval)
+                give_up = last + fb.max_interval if fb.max_interval is not None else np.inf
+                while self.waiting_and_on_the_way() >= fb.threshold and env.now < min(self.close_s, give_up):
+                    yield env.timeout(min(fb.check_every, max(give_up - env.now, 0.0)))
+            if env.now >= self.close_s:
+                self.uncalled = len(order) - k  # admissions have stopped
+                return
+            self.call(b)
+
+    def resident(self, a: int, delay: float = 0.0) -> Generator[simpy.Event, object, None]:
+        """Leave home, out through the gate, walk, be sampled, walk back, in through the gate, home."""
+        env = self.env
+        if delay > 0:
+            yield env.timeout(delay)
+        self.leave[a] = env.now
+        gated = self.yard[a] >= 0
+        self.en_route += 1
+        if gated:
+            outcome = yield from self.cross(a, OUT, 0, on_test_trip=True)
+            if outcome == REFERRED:
+                self.en_route -= 1
+                yield from self.to_isolation(a)
+                return
+            yield env.timeout(self.walk[a, 0])
+        self.en_route -= 1
+        yield from self.at_site(a)
+        if self.site.log.outcome[self.site_row[a]] == ISOLATED:
+            return  # taken from the site's isolation zone, not home
+        if gated:
+            yield env.timeout(self.walk[a, 1])
+            yield from self.cross(a, IN, 1, on_test_trip=True)
+        self.home[a] = env.now
+
+    def visitor(self, a: int) -> Generator[simpy.Event, object, None]:
+        """Someone crossing a gate once; without proof they are sent to the site first."""
+        env = self.env
+        self.leave[a] = env.now
+        direction = int(self.direction[a])
+        outcome = yield from self.cross(a, direction, 0, on_test_trip=False)
+        if outcome == REFERRED:
+            yield from self.to_isolation(a)
+            return
+        if outcome != REDIRECTED:
+            if outcome == PASSED and direction == IN:
+                self.home[a] = env.now
+            return
+        yield env.timeout(self.walk[a, 0])
+        yield from self.at_site(a)
+        if direction == OUT or self.site.log.outcome[self.site_row[a]] == ISOLATED:
+            return  # sampled on the way out, then gone about their business (or isolated)
+        yield env.timeout(self.walk[a, 1])
+        if (yield from self.cross(a, IN, 1, on_test_trip=False)) == PASSED:
+            self.home[a] = env.now
+
+    def cross(self, a: int, direction: int, k: int, on_test_trip: bool) -> Generator[simpy.Event, object, int]:
+        """Queue for a lane of the gate and be checked ("一扫三查一测"); returns the passage outcome."""
+        env, log = self.env, self.log
+        g = int(self.gate[a])
+        pool = self.pools[g][direction]
+        row = log.joined(g, direction, a, env.now)
+        got = pool.acquire()
+        lane = got if isinstance(got, int) else (yield got)
+        log.start[row] = env.now
+        yield env.timeout(self.check_s[direction, a, k])
+        pool.release(lane)
+        log.end[row] = env.now
+        if k == 0 and self.abnormal[a]:
+            outcome = REFERRED  # fever or a yellow/red code: to the isolation zone
+        elif on_test_trip or not self.no_proof[a] or self.sampled[a]:
+            outcome = PASSED
+        elif k > 0 or env.now >= self.close_s:
+            outcome = HELD  # no proof and no way to be tested today
+        else:
+            outcome = REDIRECTED
+        log.outcome[row] = outcome
+        return outcome
+
+    def at_site(self, a: int) -> Generator[simpy.Event, object, None]:
+        """Go through the sampling site and wait until done there."""
+        row, site = int(self.site_row[a]), self.site
+        if np.isnan(site.log.first_arrival[row]):
+            site.log.first_arrival[row] = self.env.now
+        yield from site.person(row)  # their life at the site, retries included
+        self.sampled[a] = site.log.outcome[row] == SAMPLED
+
+    def to_isolation(self, a: int) -> Generator[simpy.Event, object, None]:
+        """Referred from the gate: walk to the site's temporary isolation zone and wait for transfer."""
+        env, site = self.env, self.site
+        assert site.isolation is not None  # the scenario refuses gate abnormal without isolation
+        yield env.timeout(self.walk[a, 0])
+        row = int(self.site_row[a])
+        log = site.log
+        log.first_arrival[row] = log.entry_end[row] = env.now  # referred: no entry check at the site
+        got = site.isolation.acquire(0)
+        place = got if isinstance(got, int) else (yield got)
+        log.iso_in[row] = env.now
+        log.outcome[row] = ISOLATED
+        yield env.timeout(site.draws.stay[row])
+        log.iso_out[row] = env.now
+        site.isolation.release(place)
+
+    # --- records -----------------------------------------------------------------------------
+
+    def records(self) -> CommunityRecords:
+        """The community's records; also puts residents who never reached the site on the site's record.
+
+        A resident still at home or on the way when the replication stopped (or whose building was
+        never called) was planned to come: they count as arrived at their planned time, unserved.
+        """
+        first = self.site.log.first_arrival
+        for a in np.flatnonzero(self.kind == RESIDENT).tolist():
+            row = int(self.site_row[a])
+            if first[row] != first[row]:  # NaN: never reached the site
+                first[row] = float(self.leave[a]) if self.leave[a] == self.leave[a] else float(self.time[a])
+        return CommunityRecords(
+            gate_names=self.gate_names,
+            passages=self.log.columns(),
+            actors={
+                "kind": self.kind,
+                "courtyard": self.yard,
+                "site_row": self.site_row,
+                "leave": self.leave,
+                "home": self.home,
+                "sampled": self.sampled,
+                "no_proof": self.no_proof,
+                "gate": self.gate,
+            },  # fmt: skip
+            control=self.spec.control,
+            uncalled=self.uncalled,
+        )

@@ -1,0 +1,392 @@
+"""From saved numbers to what the report says: formatting, summary, inputs, bottleneck, variants.
+
+Every sentence is filled from the results folder; nothing here invents a number or a recommendation.
+
+Number formatting rule (the KPI table and the text): a whole number is shown without decimals;
+otherwise values of 100 or more are rounded to whole numbers, utilisation to 2 decimals and
+everything else to 1 decimal. Thousands are separated by commas. The ends of the 95% interval are
+shown with as many decimals as the mean; min and max follow the rule on their own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from ..scenario import format_clock, parse_target
+from .data import Results
+from .i18n import kpi_label, t
+
+KEY_KPIS = (
+    "people.called", "people.arrived", "people.sampled", "people.unserved", "people.isolated",
+    "people.turned_away", "time.completion_min", "wait.total.mean_min", "wait.total.p95_min",
+    "wait.total.max_min", "wait.entry_check.mean_min", "wait.sampling.mean_min", "time.in_site.mean_min",
+    "throughput.per_hour", "stations.utilization", "zone.waiting.peak", "zone.outside.peak",
+)  # fmt: skip
+SATURATED = 0.9
+OP_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+
+
+def decimals(name: str, value: float) -> int:
+    """How many decimals a KPI value is shown with (see the module docstring)."""
+    if float(value).is_integer() or abs(value) >= 100:
+        return 0
+    return 2 if "utilization" in name else 1
+
+
+def fmt(value: float | None, name: str = "", places: int | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    places = decimals(name, value) if places is None else places
+    return f"{value:,.{places}f}"
+
+
+def clock_at(results: Results, minutes: float | None) -> str:
+    """Minutes after opening as a time of day (past midnight shows as e.g. 24:10)."""
+    if minutes is None:
+        return "—"
+    return format_clock(results.scenario.clock.open + 60.0 * round(minutes))
+
+
+def _targets_met(targets: list[dict[str, Any]]) -> tuple[int, int]:
+    return sum(1 for x in targets if x.get("met") is True), len(targets)
+
+
+def summary_lines(results: Results, lang: str) -> dict[str, Any]:
+    """The plain summary: will everyone be swabbed in time, and how long do people wait."""
+    clock = results.scenario.clock
+    close = format_clock(clock.close)
+    k = results.kpi
+    completion = results.summary["kpis"].get("time.completion_min", {})
+    # "in time" is the scenario's own deadline for the last swab (a time.completion_min target); without
+    # one the summary states the times and does not judge them
+    completion_target = next((x for x in results.summary.get("targets", []) if x["kpi"] == "time.completion_min"), None)
+    deadline_min = float(completion_target["value"]) if completion_target is not None else None
+    if completion_target is None or completion_target["met"] is None:
+        state, verdict_text = "neutral", t("verdict_none", lang)
+    elif completion_target["met"]:
+        state, verdict_text = "ok", t("verdict_ok", lang, deadline=clock_at(results, deadline_min),
+                                      n=results.summary.get("replications", "—"),
+                                      worst=clock_at(results, completion.get("max")))  # fmt: skip
+    else:
+        state, verdict_text = "late", t("verdict_late", lang, deadline=clock_at(results, deadline_min),
+                                        last=clock_at(results, completion.get("mean")))  # fmt: skip
+    lines = [
+        t("sum_swabbed", lang, arrived=fmt(k("people.arrived"), "people"), sampled=fmt(k("people.sampled"), "people"),
+          unserved=fmt(k("people.unserved"), "people"), close=close, isolated=fmt(k("people.isolated"), "people"),
+          turned_away=fmt(k("people.turned_away"), "people")),
+        t("sum_completion", lang, last=clock_at(results, completion.get("mean")),
+          low=clock_at(results, completion.get("ci_low")), high=clock_at(results, completion.get("ci_high")),
+          close=close),
+    ]  # fmt: skip
+    if completion_target is not None:
+        verdict = t("met" if completion_target["met"] else "missed", lang)
+        lines.append(t("sum_completion_target", lang, target=clock_at(results, deadline_min), met=verdict))
+    lines.append(
+        t("sum_wait", lang, mean=fmt(k("wait.total.mean_min"), "wait"), p95=fmt(k("wait.total.p95_min"), "wait"),
+          max=fmt(k("wait.total.max_min"), "wait"))
+    )  # fmt: skip
+    met, total = _targets_met(results.summary.get("targets", []))
+    return {
+        "verdict": verdict_text,
+        "state": state,
+        "lines": lines,
+        "targets": t("sum_targets", lang, met=met, total=total) if total else None,
+        "targets_all_met": met == total,
+    }
+
+
+# ---- inputs ------------------------------------------------------------------------------------
+
+DIST_NAMES = {
+    "fixed": ("fixed", "固定"), "exponential": ("exponential", "指数分布"), "uniform": ("uniform", "均匀分布"),
+    "triangular": ("triangular", "三角分布"), "lognormal": ("lognormal", "对数正态"), "gamma": ("gamma", "伽马分布"),
+    "empirical": ("empirical", "经验分布"),
+}  # fmt: skip
+PARAM_NAMES = {"mean": ("mean", "均值"), "cv": ("cv", "变异系数"), "low": ("from", "自"), "high": ("to", "至"),
+               "mode": ("mode", "众数"), "value": ("", "")}  # fmt: skip
+
+
+def fmt_dist(dist: Any, lang: str) -> str:
+    """'lognormal, mean 20s, cv 0.5' from a distribution as dumped to JSON."""
+    if not isinstance(dist, dict):
+        return str(dist)
+    i = 0 if lang == "en" else 1
+    name = DIST_NAMES.get(dist.get("dist", ""), (dist.get("dist", ""),) * 2)[i]
+    parts = []
+    for key, value in dist.items():
+        if key == "dist":
+            continue
+        if key == "values":
+            parts.append(f"{len(value)} values" if lang == "en" else f"{len(value)} 个值")
+            continue
+        label = PARAM_NAMES.get(key, (key, key))[i]
+        parts.append(f"{label} {value}".strip())
+    sep = ", " if lang == "en" else "，"
+    return sep.join([name, *parts])
+
+
+def _share(value: float) -> str:
+    return f"{100 * value:.0f}%" if abs(100 * value - round(100 * value)) < 1e-9 else f"{100 * value:.1f}%"
+
+
+def _sources_for(path: str, sources: dict[str, str]) -> list[str]:
+    return [
+        text for key, text in sources.items() if key == path or key.startswith(path + ".") or path.startswith(key + ".")
+    ]
+
+
+def input_rows(results: Results, lang: str) -> list[dict[str, str]]:
+    """The inputs that matter, each with where its number comes from."""
+    s = results.scenario
+    data = s.model_dump(mode="json")
+    site = data["site"]
+    rows: list[tuple[str, str, str]] = []
+    clock = t("v_clock", lang, open=format_clock(s.clock.open), close=format_clock(s.clock.close),
+              hours=f"{s.clock.duration / 3600:g}")  # fmt: skip
+    if s.clock.hard_stop is not None:
+        clock += t("v_hard_stop", lang, stop=format_clock(s.clock.hard_stop))
+    rows.append(("in_clock", clock, "clock"))
+    arrivals = s.arrivals
+    if arrivals.callup is not None:
+        c = arrivals.callup
+        residents = sum(b.residents for b in c.buildings)
+        if c.interval is not None:
+            text = t("v_callup", lang, n=len(c.buildings), residents=f"{residents:,}", interval=f"{c.interval / 60:g}",
+                     start=format_clock(c.start if c.start is not None else s.clock.open), turnout=_share(c.turnout))  # fmt: skip
+        else:
+            text = t("v_callup_timed", lang, n=len(c.buildings), residents=f"{residents:,}", turnout=_share(c.turnout))
+        rows.append(("in_arrivals", text, "arrivals"))
+    if arrivals.rate is not None:
+        rows.append(("in_arrivals", t("v_rate", lang, rate=f"{arrivals.rate * 3600:,.0f}"), "arrivals"))
+    if arrivals.profile is not None:
+        steps = ", ".join(f"{format_clock(p.at)} {p.rate * 3600:,.0f}/h" for p in arrivals.profile)
+        rows.append(("in_arrivals", t("v_profile", lang, steps=steps), "arrivals"))
+    groups = []
+    for name, group in s.population.items():
+        text = t("v_group", lang, name=name, share=_share(group.share))
+        if group.priority:
+            text += f" ({t('v_priority', lang)})"
+        groups.append(text)
+    rows.append(("in_population", ", ".join(groups), "population"))
+    entry = site.get("entry_check")
+    rows.append(("in_entry", t("v_entry", lang, lanes=entry["lanes"], time=fmt_dist(entry["time"], lang),
+                                abnormal=_share(entry["abnormal"])) if entry else t("v_none", lang), "site.entry_check"))  # fmt: skip
+    waiting = site["waiting"]
+    capacity = waiting["capacity"] if waiting["capacity"] is not None else t("v_unlimited", lang)
+    rows.append(("in_waiting", t("v_waiting", lang, capacity=capacity, when_full=t(waiting["when_full"], lang)),
+                 "site.waiting"))  # fmt: skip
+    rows.append(("in_stations", t("v_stations", lang, n=site["sampling"]["stations"]), "site.sampling.stations"))
+    if site["sampling"].get("registration"):
+        rows.append(("in_registration", fmt_dist(site["sampling"]["registration"], lang), "site.sampling.registration"))
+    rows.append(("in_swab", fmt_dist(site["sampling"]["swab"], lang), "site.sampling.swab"))
+    iso = site.get("isolation")
+    rows.append(("in_isolation", t("v_isolation", lang, capacity=iso["capacity"], stay=fmt_dist(iso["stay"], lang))
+                 if iso else t("v_none", lang), "site.isolation"))  # fmt: skip
+    buffer = site.get("buffer")
+    rows.append(("in_buffer", t("v_buffer", lang, capacity=buffer["capacity"]) if buffer else t("v_none", lang),
+                 "site.buffer"))  # fmt: skip
+    rows.append(("in_pooling", t("v_pooling", lang, size=s.pooling.size), "pooling"))
+    out = []
+    for label, value, path in rows:
+        found = _sources_for(path, s.sources)
+        out.append({"label": t(label, lang), "value": value, "source": "; ".join(found) if found else "",
+                    "path": path})  # fmt: skip
+    return out
+
+
+# ---- KPI table -----------------------------------------------------------------------------------
+
+
+def kpi_rows(results: Results, lang: str) -> list[dict[str, Any]]:
+    """One row per KPI in summary.json: key ones first, then the rest in file order."""
+    kpis = results.summary["kpis"]
+    order = [k for k in KEY_KPIS if k in kpis] + [k for k in kpis if k not in KEY_KPIS]
+    targets: dict[str, list[dict[str, Any]]] = {}
+    for target in results.summary.get("targets", []):
+        targets.setdefault(target["kpi"], []).append(target)
+    rows = []
+    for name in order:
+        s = kpis[name]
+        mean = s["mean"]
+        places = decimals(name, mean) if mean is not None else 0
+        row_targets = [
+            {"text": f"{OP_SIGNS[x['op']]} {x['value']:g}",
+             "met": x["met"], "word": t({True: "met", False: "missed", None: "unknown"}[x["met"]], lang)}
+            for x in targets.get(name, [])
+        ]  # fmt: skip
+        rows.append({
+            "name": name,
+            "label": kpi_label(name, lang),
+            "mean": fmt(mean, name, places),
+            "ci_low": fmt(s.get("ci_low"), name, places),
+            "ci_high": fmt(s.get("ci_high"), name, places),
+            "min": fmt(s.get("min"), name),
+            "max": fmt(s.get("max"), name),
+            "targets": row_targets,
+            "key": name in KEY_KPIS or name.startswith("checkpoint.all.") or bool(row_targets),
+        })  # fmt: skip
+    return rows
+
+
+def unknown_targets(results: Results, lang: str) -> list[dict[str, Any]]:
+    """Targets on KPIs that summary.json does not have (shown so they are not silently dropped)."""
+    kpis = results.summary["kpis"]
+    return [{"text": x["target"], "word": t("unknown", lang)} for x in results.summary.get("targets", [])
+            if x["kpi"] not in kpis]  # fmt: skip
+
+
+# ---- bottleneck ----------------------------------------------------------------------------------
+
+
+def _minutes(mask: np.ndarray) -> int:
+    return int(np.count_nonzero(mask))
+
+
+def station_queue_minutes(results: Results) -> int | None:
+    """Minutes in which, on average over replications, at least one person waits for a station.
+
+    Stations are taken first come, first served from the waiting zone (and the queue outside it),
+    so anyone waiting there means every station is busy.
+    """
+    waiting, outside = results.series("waiting.mean"), results.series("outside.mean")
+    if waiting is None:
+        return None
+    queue = waiting + (outside if outside is not None else 0.0)
+    return _minutes(queue >= 1.0)
+
+
+def _gate_p95(results: Results) -> dict[str, float]:
+    """Mean 95th-percentile wait of each residence gate (checkpoint.<gate>.wait.p95_min), where there are gates."""
+    out = {}
+    for name, entry in results.summary["kpis"].items():
+        match = re.fullmatch(r"checkpoint\.(.+)\.wait\.p95_min", name)
+        if match and match.group(1) != "all" and entry.get("mean") is not None:
+            out[match.group(1)] = float(entry["mean"])
+    return out
+
+
+def bottleneck_lines(results: Results, lang: str) -> list[str]:
+    """Which resource is saturated, and for how long, from the numbers."""
+    k, s = results.kpi, results.scenario
+    lines = []
+    util = k("stations.utilization")
+    if util is not None:
+        if util >= SATURATED:
+            busy_min = station_queue_minutes(results) or 0
+            lines.append(t("bn_stations", lang, util=_share(util), busy_min=busy_min))
+        else:
+            lines.append(t("bn_stations_ok", lang, util=_share(util)))
+    n = int(results.summary.get("replications", 0))
+    capacity = s.site.waiting.capacity
+    waiting_max = results.series("waiting.max")
+    peaks = results.replications.get("zone.waiting.peak")
+    if capacity is not None and waiting_max is not None and np.any(waiting_max >= capacity):
+        full_reps = int(np.count_nonzero(peaks >= capacity)) if isinstance(peaks, np.ndarray) else 0
+        lines.append(t("bn_zone_full", lang, peak=fmt(k("zone.waiting.peak"), "peak"), capacity=capacity, n=n,
+                       full_reps=full_reps, full_min=_minutes(waiting_max >= capacity)))  # fmt: skip
+    outside_max = results.series("outside.max")
+    outside_peaks = results.replications.get("zone.outside.peak")
+    if outside_max is not None and isinstance(outside_peaks, np.ndarray) and np.any(outside_max > 0):
+        minutes = np.flatnonzero(outside_max > 0)
+        lines.append(t("bn_outside", lang, queued_reps=int(np.count_nonzero(outside_peaks > 0)), n=n,
+                       peak=fmt(k("zone.outside.peak"), "peak"), max=fmt(k("zone.outside.peak", "max"), "peak"),
+                       minutes=len(minutes), first=clock_at(results, float(minutes[0])),
+                       last=clock_at(results, float(minutes[-1]))))  # fmt: skip
+    entry, sampling = k("wait.entry_check.mean_min"), k("wait.sampling.mean_min")
+    if entry is not None and sampling is not None and entry >= 2 and entry >= 0.5 * sampling:
+        lines.append(t("bn_entry", lang, entry=fmt(entry, "wait"), sampling=fmt(sampling, "wait")))
+    iso_peak = k("zone.isolation.peak", "max")
+    if s.site.isolation is not None and iso_peak is not None and iso_peak >= s.site.isolation.capacity:
+        wait = k("isolation.wait.max_min")
+        if wait is not None and wait > 0:
+            lines.append(t("bn_isolation", lang, peak=fmt(k("zone.isolation.peak"), "peak"),
+                           capacity=s.site.isolation.capacity, wait=fmt(wait, "wait")))  # fmt: skip
+    gates = _gate_p95(results)
+    if gates:
+        gate, p95 = max(gates.items(), key=lambda item: item[1])
+        lines.append(t("bn_gates", lang, gate=gate, p95=fmt(p95, "wait"), n=len(gates),
+                       all=fmt(k("checkpoint.all.wait.p95_min"), "wait")))  # fmt: skip
+    if util is not None and util < SATURATED and len(lines) == 1:
+        lines.append(t("bn_none", lang))
+    return lines
+
+
+# ---- recommendations -----------------------------------------------------------------------------
+
+
+def variants_usable(results: Results) -> bool:
+    """variants.json belongs to this run: same seed, same replications, same base numbers."""
+    v = results.variants
+    if not v:
+        return False
+    if v.get("seed") != results.summary.get("seed") or v.get("replications") != results.summary.get("replications"):
+        return False
+    base = v.get("base", {}).get("kpis", {})
+    for name, entry in results.summary["kpis"].items():
+        if name in base and not math.isclose(base[name]["mean"], entry["mean"], rel_tol=1e-9, abs_tol=1e-9):
+            return False
+    return True
+
+
+def _change(variant: dict[str, Any], lang: str) -> str:
+    key = variant["key"]
+    if key == "site.sampling.stations":
+        return t("rec_stations", lang, new=variant["value"], old=variant["base_value"])
+    if key == "site.entry_check.lanes":
+        return t("rec_lanes", lang, new=variant["value"], old=variant["base_value"])
+    return t("rec_generic", lang, key=key, new=variant["value"], old=variant["base_value"])
+
+
+def recommendations(results: Results, lang: str) -> dict[str, Any]:
+    """Sentences worded from variants.json only; empty with a note when there is none."""
+    if results.variants is None:
+        return {"available": False, "note": t("rec_missing", lang), "items": [], "verdict": None}
+    if not variants_usable(results):
+        return {"available": False, "note": t("rec_stale", lang), "items": [], "verdict": None}
+    v = results.variants
+    base = v["base"]["kpis"]
+    items = []
+    best = None
+    base_met, total = _targets_met(v["base"].get("targets", []))
+    for variant in v["variants"]:
+        new = variant["kpis"]
+        old_p95, new_p95 = base["wait.total.p95_min"]["mean"], new["wait.total.p95_min"]["mean"]
+        shown_old, shown_new = fmt(old_p95, "wait"), fmt(new_p95, "wait")
+        verb = "stays" if shown_old == shown_new else ("falls" if new_p95 < old_p95 else "rises")
+        text = t("rec_line", lang, change=_change(variant, lang), p95_verb=t(verb, lang), p95_old=shown_old,
+                 p95_new=shown_new, mean_old=fmt(base["wait.total.mean_min"]["mean"], "wait"),
+                 mean_new=fmt(new["wait.total.mean_min"]["mean"], "wait"),
+                 last_old=clock_at(results, base["time.completion_min"]["mean"]),
+                 last_new=clock_at(results, new["time.completion_min"]["mean"]))  # fmt: skip
+        diff = variant.get("difference", {}).get("wait.total.p95_min")
+        detail = None
+        if diff and diff.get("ci_low") is not None:
+            detail = t("rec_diff", lang, d=fmt(diff["mean"], "wait", 1), low=fmt(diff["ci_low"], "wait", 1),
+                       high=fmt(diff["ci_high"], "wait", 1))  # fmt: skip
+        met, n = _targets_met(variant.get("targets", []))
+        if n and met == n and best is None:
+            best = variant
+        items.append({"text": text, "detail": detail, "targets": t("rec_targets", lang, met=met, total=n) if n else None,
+                      "all_met": bool(n) and met == n})  # fmt: skip
+    if not total:
+        verdict = None
+    elif base_met == total:
+        verdict = t("rec_base_ok", lang)
+    elif best is not None:
+        verdict = t("rec_best", lang, change=_change(best, lang))
+    else:
+        verdict = t("rec_none_meets", lang)
+    return {"available": True, "note": t("rec_intro", lang), "items": items, "verdict": verdict}
+
+
+def target_lines(results: Results) -> list[tuple[str, float]]:
+    """(KPI, value) of each target, for reference lines in figures."""
+    out = []
+    for target in results.scenario.targets:
+        name, _op, value = parse_target(target)
+        out.append((name, value))
+    return out

@@ -1,0 +1,186 @@
+"""build_report: one results folder → report.html, report.md, figures/, and report.pdf where possible.
+
+The report reads saved results only; it never runs the model (variants come from variants.json).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..errors import OptionError
+from .analysis import (
+    bottleneck_lines,
+    clock_at,
+    fmt,
+    input_rows,
+    kpi_rows,
+    recommendations,
+    summary_lines,
+    unknown_targets,
+)
+from .data import Results, load_results
+from .figures import FigureFile, write_figures
+from .fonts import css_font_stack, figure_language
+from .i18n import LANGS, t
+
+
+@dataclass
+class Report:
+    """What build_report wrote, and notes for the user (e.g. why there is no PDF)."""
+
+    html: Path
+    markdown: Path
+    figures: list[Path]
+    pdf: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _md(text: object) -> str:
+    """Markdown text with HTML's special characters escaped (scenario text is data, not markup)."""
+    return html.escape(str(text), quote=False)
+
+
+def _cell(text: object) -> str:
+    return re.sub(r"\s*\n\s*", " ", _md(text)).replace("|", "\\|")
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("sim.report", "templates"),
+        autoescape=select_autoescape(["html", "html.j2"]) if autoescape else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _md
+    env.filters["cell"] = _cell
+    return env
+
+
+def _when(created: object) -> str:
+    """'2026-11-29T05:12:24+00:00' → '2026-11-29 05:12 UTC' (as given when it does not parse)."""
+    try:
+        return datetime.fromisoformat(str(created)).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return str(created or "—")
+
+
+def _tiles(results: Results, lang: str) -> list[dict[str, Any]]:
+    k = results.kpi
+    targets = {x["kpi"]: x for x in results.summary.get("targets", [])}
+
+    def missed(name: str) -> bool:
+        return name in targets and targets[name]["met"] is False
+
+    return [
+        {"value": fmt(k("people.sampled"), "people"),
+         "label": t("tile_swabbed", lang, arrived=fmt(k("people.arrived"), "people")), "unit": "", "missed": False},
+        {"value": clock_at(results, k("time.completion_min")), "label": t("tile_last", lang), "unit": "",
+         "missed": missed("time.completion_min")},
+        {"value": fmt(k("wait.total.mean_min"), "wait"), "unit": t("min", lang), "label": t("tile_mean", lang),
+         "missed": missed("wait.total.mean_min")},
+        {"value": fmt(k("wait.total.p95_min"), "wait"), "unit": t("min", lang), "label": t("tile_p95", lang),
+         "missed": missed("wait.total.p95_min")},
+    ]  # fmt: skip
+
+
+def _method(results: Results, lang: str) -> list[tuple[str, str]]:
+    s = results.summary
+    rows = [
+        (t("m_replications", lang), str(s.get("replications", "—"))),
+        (t("m_seed", lang), str(s.get("seed", "—"))),
+        (t("m_version", lang), str(s.get("version", "—"))),
+        (t("m_file", lang), str(s.get("scenario_file") or "—")),
+        (t("m_created", lang), _when(s.get("created"))),
+    ]
+    sanity = s.get("sanity")
+    if sanity:
+        rows.append((t("m_sanity", lang), t("m_sanity_v", lang, load=f"{sanity['load_per_station']:.2f}",
+                                              arrival=f"{sanity['arrival_per_hour']:,.0f}",
+                                              capacity=f"{sanity['capacity_per_hour']:,.0f}")))  # fmt: skip
+    return rows
+
+
+def context(results: Results, lang: str, figures: dict[str, FigureFile]) -> dict[str, Any]:
+    """Everything the templates show, in one mapping."""
+    s = results.summary
+    return {
+        "lang": lang,
+        "t": lambda key, **values: t(key, lang, **values),
+        "font_stack": Markup(css_font_stack()),  # our own constant, inside <style>: not to be escaped
+        "scenario_name": s.get("scenario", results.scenario.name),
+        "description": results.scenario.description,
+        "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "created": _when(s.get("created")),
+        "replications": s.get("replications", "—"),
+        "seed": s.get("seed", "—"),
+        "version": s.get("version", "—"),
+        "summary": summary_lines(results, lang),
+        "tiles": _tiles(results, lang),
+        "inputs": input_rows(results, lang),
+        "figures": figures,
+        "day_figures": [f for name, f in figures.items() if name != "site"],
+        "kpis": kpi_rows(results, lang),
+        "unknown_targets": unknown_targets(results, lang),
+        "kpi_note": t("kpi_note", lang, n=s.get("replications", "—")),
+        "bottleneck": bottleneck_lines(results, lang),
+        "recommend": recommendations(results, lang),
+        "method": _method(results, lang),
+        "assumptions": [t(f"m_a{i}", lang) for i in range(1, 6)],
+    }
+
+
+def _write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)  # a document to share, not a secret
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_pdf(html_text: str, path: Path) -> str | None:
+    """report.pdf with WeasyPrint (the optional `pdf` extra); a note instead where it is missing."""
+    try:
+        from weasyprint import HTML  # type: ignore[import-not-found, import-untyped]
+    except (ImportError, OSError) as exc:  # OSError: WeasyPrint installed but Pango missing
+        return f"{exc.__class__.__name__}: {exc}"
+    HTML(string=html_text, base_url=str(path.parent)).write_pdf(path)
+    return None
+
+
+def build_report(results_dir: Path | str, lang: str = "en", pdf: bool = True) -> Report:
+    """Build the report of one results folder in `lang` ('en' or 'zh'); return what was written."""
+    if lang not in LANGS:
+        raise OptionError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    folder = Path(results_dir)
+    results = load_results(folder)
+    figures = write_figures(results, folder / "figures", figure_language(lang), text_lang=lang)
+    ctx = context(results, lang, figures)
+    html_text = _environment(autoescape=True).get_template("report.html.j2").render(ctx)
+    md_text = _environment(autoescape=False).get_template("report.md.j2").render(ctx)
+    report = Report(folder / "report.html", folder / "report.md",
+                    sorted(p for p in (folder / "figures").iterdir() if p.suffix in {".png", ".svg"}))  # fmt: skip
+    _write(report.html, html_text)
+    _write(report.markdown, md_text)
+    if pdf:
+        problem = write_pdf(html_text, folder / "report.pdf")
+        if problem is None:
+            report.pdf = folder / "report.pdf"
+        else:
+            report.notes.append(f"{t('pdf_missing', lang)} ({problem})")
+    return report

@@ -1,0 +1,185 @@
+"""Scenario parts for staff rotations, the sample chain, recall and door-to-door sampling.
+
+Top-level keys ``staff``, ``samples``, ``recall`` and ``doorstep``; each is optional and,
+when omitted, absent from the flow. Keys, units, defaults and sources: scenarios/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from .distributions import Dist, Fixed, Uniform
+from .types import Clock, Count, Duration, Model, PositiveCount, PositiveDuration, Share
+
+if TYPE_CHECKING:
+    from .schema import Scenario
+
+ROLES = ("sampler", "registrar", "entry_checker", "marshal")
+
+
+class Meal(Model):
+    """A meal break: the first rest that starts at or after `after` lasts at least `duration`."""
+
+    after: Clock
+    duration: PositiveDuration = 30 * 60
+
+
+class Role(Model):
+    """One role's roster and its rotation through the buffer zone (缓冲区)."""
+
+    roster: PositiveCount = Field(description="people on the roster for the session")
+    on_duty: PositiveCount | None = Field(None, description="posts held at once; default: stations (or entry lanes)")
+    max_stretch: PositiveDuration = Field(2 * 3600, description="longest continuous stretch in protective equipment")
+    don: Duration = Field(10 * 60, description="putting protective equipment on, in the buffer zone")
+    doff: Duration = Field(10 * 60, description="taking it off, in the buffer zone")
+    rest: Duration = Field(30 * 60, description="rest between stretches")
+    meal: Meal | None = None
+    no_show: Share = Field(0.0, description="chance that a rostered person does not turn up")
+    stagger: bool = Field(
+        True, description="spread the changes: post k of n ends its first stretch after (k+1)/n of it"
+    )
+    hand_disinfection: Duration = Field(0.0, description="after every swab (samplers only)")
+
+
+class Pause(Model):
+    """A whole-site disinfection pause: every station stops after its current person."""
+
+    at: Clock
+    duration: PositiveDuration
+
+
+class Staff(Model):
+    """Staff roster per role; roles omitted are not rotated (always present)."""
+
+    sampler: Role | None = None
+    registrar: Role | None = None
+    entry_checker: Role | None = None
+    marshal: Role | None = None
+    pauses: list[Pause] = Field(default_factory=list, description="whole-site disinfection pauses")
+
+    def roles(self) -> dict[str, Role]:
+        return {name: role for name in ROLES if (role := getattr(self, name)) is not None}
+
+
+class Box(Model):
+    capacity: PositiveCount = Field(50, description="tubes per transport box")
+
+
+class Courier(Model):
+    """The transporter (转运人员): collects every sealed tube at each pickup."""
+
+    every: PositiveDuration | None = Field(2 * 3600, description="scheduled pickups, the first at start")
+    start: Clock | None = Field(None, description="first scheduled pickup; default clock.open + every")
+    when_full: bool = Field(True, description="also come as soon as a box is full")
+    final: bool = Field(True, description="come once more when the last tube of the session is sealed")
+    until: Clock | None = Field(None, description="no pickups after this clock time (tubes left: not delivered)")
+    travel: Dist = Fixed(value="30min")
+
+
+class Lab(Model):
+    """The laboratory: a tube rate, or machines running batches; then a reporting delay."""
+
+    tubes_per_hour: float | None = Field(None, gt=0)
+    machines: PositiveCount | None = None
+    run_time: PositiveDuration | None = None
+    batch: PositiveCount | None = None
+    report: Dist = Fixed(value="0s")
+
+    @model_validator(mode="after")
+    def _one_capacity(self) -> Lab:
+        batches = (self.machines, self.run_time, self.batch)
+        if self.tubes_per_hour is not None and any(b is not None for b in batches):
+            raise ValueError("give either tubes_per_hour or machines/run_time/batch, not both")
+        if self.tubes_per_hour is None and not all(b is not None for b in batches):
+            raise ValueError("give tubes_per_hour, or all of machines, run_time and batch")
+        return self
+
+
+class Samples(Model):
+    """The sample chain: tubes → boxes → courier → lab → result (room temperature ≤ limit)."""
+
+    box: Box = Box()
+    courier: Courier = Courier()
+    lab: Lab = Lab(tubes_per_hour=400)
+    limit: PositiveDuration = Field(4 * 3600, description="room-temperature limit, swab → lab (measured, not enforced)")
+
+
+class Recall(Model):
+    """Positive pools: every member of a positive tube is re-swabbed into a single tube."""
+
+    prevalence: float = Field(ge=0, le=10_000, description="positives per 10,000 people swabbed")
+    by: Literal["site", "doorstep"] = "site"
+    delay: Dist = Uniform(dist="uniform", low="30min", high="90min")
+
+
+class Doorstep(Model):
+    """Door-to-door sampling (上门采样) of people who cannot come; one tube per household."""
+
+    teams: PositiveCount = 1
+    households: Count
+    people_per_household: PositiveCount = 1
+    start: Clock | None = Field(None, description="default clock.open")
+    walk: Dist = Fixed(value="5min")
+    per_household: Dist = Fixed(value="4min")
+    round: PositiveCount | None = Field(
+        None, description="households per round: the team walks back and boxes its tubes at the site; default all"
+    )
+
+
+def check_parts(scenario: Scenario) -> None:
+    """Cross-checks between these parts and the rest of the scenario (raise ValueError)."""
+    staff = scenario.staff
+    if scenario.recall is not None and scenario.samples is None:
+        raise ValueError("recall needs a samples part (the retest tubes go through its chain)")
+    if scenario.doorstep is not None and scenario.samples is None:
+        raise ValueError("doorstep needs a samples part (home tubes join its chain)")
+    if staff is None:
+        return
+    if staff.registrar is not None and scenario.site.sampling.registration is None:
+        raise ValueError("staff.registrar needs site.sampling.registration")
+    if staff.entry_checker is not None and scenario.site.entry_check is None:
+        raise ValueError("staff.entry_checker needs site.entry_check")
+    if staff.marshal is not None and staff.marshal.on_duty is None:
+        raise ValueError("staff.marshal needs on_duty")
+    for name, role in staff.roles().items():
+        if role.on_duty is not None and name != "marshal" and role.on_duty != posts(scenario, name):
+            raise ValueError(f"staff.{name}.on_duty must equal the number of posts ({posts(scenario, name)})")
+
+
+def posts(scenario: Scenario, role: str) -> int:
+    """Posts a role fills at once: stations, entry lanes, or the marshals on duty."""
+    site = scenario.site
+    if role in ("sampler", "registrar"):
+        return site.sampling.stations
+    if role == "entry_checker":
+        return site.entry_check.lanes if site.entry_check else 0
+    spec = scenario.staff.roles()[role] if scenario.staff else None
+    return spec.on_duty or 0 if spec else 0
+
+
+def roster_needed(role: Role, n_posts: int) -> int:
+    """People needed so a dressed relief is always ready: each covers stretch / (stretch + doff + rest + don)."""
+    cycle = role.max_stretch + role.doff + role.rest + role.don
+    return math.ceil(n_posts * cycle / role.max_stretch - 1e-9)
+
+
+def staffing_warnings(scenario: Scenario) -> list[str]:
+    """Plain-language warnings about a roster too small to cover the rotations."""
+    out: list[str] = []
+    if scenario.staff is None:
+        return out
+    for name, role in scenario.staff.roles().items():
+        n = posts(scenario, name)
+        need = roster_needed(role, n)
+        expected = role.roster * (1 - role.no_show)
+        if expected < need:
+            present = f"{expected:g} expected to turn up" if role.no_show else f"{role.roster} on the roster"
+            out.append(f"staff.{name}: {present}, but {need} are needed for {n} post(s) to rotate every "
+                       f"{role.max_stretch / 60:g} min without closing; posts close while staff change "
+                       f"(see stations.closed_min)")  # fmt: skip
+    if scenario.site.buffer is None:
+        out.append("staff: no site.buffer given; changing places are taken as unlimited")
+    return out

@@ -1,0 +1,333 @@
+"""The drill report: builds for every seed scenario in both languages, from saved results only."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim import Scenario, load_scenario, scenario_from_data
+from sim.cli import main
+from sim.experiment import run
+from sim.experiment.recommend import Variant, run_variants
+from sim.report import build_report, fonts
+from sim.report.analysis import decimals
+from sim.results import write_results
+
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+SEEDS = sorted(SCENARIOS.glob("*.yaml"))
+# the report is of one site; a city round (kind: city) writes other files and has no site report yet
+SITE_SEEDS = [path for path in SEEDS if isinstance(load_scenario(path), Scenario)]
+REPLICATIONS = 2
+CORE_FIGURES = ("site", "occupancy", "progress", "waits", "utilisation")
+
+
+def _write_run(scenario, folder: Path, replications: int = REPLICATIONS):
+    result = run(scenario, replications)
+    write_results(result, folder, "test")
+    return result
+
+
+@pytest.fixture(scope="module")
+def seed_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A small results folder per seed scenario (2 replications each)."""
+    out = {}
+    for path in SITE_SEEDS:
+        out[path.stem] = tmp_path_factory.mktemp(path.stem)
+        _write_run(load_scenario(path), out[path.stem])
+    return out
+
+
+@pytest.fixture(scope="module")
+def xinhua(tmp_path_factory: pytest.TempPathFactory):
+    """Xinhua with 3 replications and its variants.json."""
+    folder = tmp_path_factory.mktemp("xinhua-variants")
+    result = _write_run(load_scenario(SCENARIOS / "xinhua-drill.yaml"), folder, 3)
+    run_variants(result, folder)
+    build_report(folder, "en", pdf=False)
+    return folder, result
+
+
+class _Collector(HTMLParser):
+    """Tags, URL-bearing attributes and the KPI table cells of a report."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+        self.cells: dict[tuple[str, str], str] = {}
+        self._kpi: str | None = None
+        self._field: str | None = None
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append(tag)
+        for name in ("src", "href", "srcset", "poster", "data", "action", "xlink:href"):
+            if a.get(name) is not None:
+                self.urls.append(a[name] or "")
+        if tag == "tr":
+            self._kpi = a.get("data-kpi")
+        if tag == "span" and self._kpi and a.get("data-field"):
+            self._field = a["data-field"]
+            self.cells[(self._kpi, self._field)] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span":
+            self._field = None
+        if tag == "tr":
+            self._kpi = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._kpi and self._field:
+            self.cells[(self._kpi, self._field)] += data
+
+
+def _parse(path: Path) -> _Collector:
+    parser = _Collector()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("stem", [p.stem for p in SITE_SEEDS])
+def test_report_builds_for_every_seed_scenario(seed_results: dict[str, Path], stem: str, lang: str) -> None:
+    folder = seed_results[stem]
+    report = build_report(folder, lang, pdf=False)
+    assert report.html.is_file() and report.markdown.is_file()
+    for name in CORE_FIGURES:
+        assert (folder / "figures" / f"{name}.png").stat().st_size > 5000
+        assert (folder / "figures" / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    page = _parse(report.html)
+    text = "".join(page.text)
+    assert ("核酸检测演练报告" in text) == (lang == "zh")
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["scenario"] in text
+    markdown = report.markdown.read_text(encoding="utf-8")
+    for name in CORE_FIGURES:
+        assert f"](figures/{name}.png)" in markdown
+
+
+def test_html_is_self_contained(xinhua) -> None:
+    folder, _ = xinhua
+    page = _parse(folder / "report.html")
+    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    assert page.urls, "the figures should be embedded as images"
+    for url in page.urls:
+        assert url.startswith(("data:image/png;base64,", "#")), url[:60]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"url\(|@import|https?://", html)
+    assert html.count("<img") >= len(CORE_FIGURES)
+
+
+def test_scenario_text_is_escaped(tmp_path: Path) -> None:
+    data = load_scenario(SCENARIOS / "xinhua-drill.yaml").model_dump(mode="json")
+    data["name"] = "<script>alert(1)</script>"
+    data["description"] = 'Tom & Jerry <img src="http://example.com/x.png">'
+    data["sources"] = {"site.sampling.stations": "<b>bold</b> claim"}
+    _write_run(scenario_from_data(data), tmp_path)
+    report = build_report(tmp_path, "en", pdf=False)
+    html = report.html.read_text(encoding="utf-8")
+    assert "<script>" not in html and "<b>bold</b>" not in html and '<img src="http' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    page = _parse(report.html)
+    assert "script" not in page.tags
+    assert "<script>alert(1)</script>" in "".join(page.text)  # shown to the reader as text
+    markdown = report.markdown.read_text(encoding="utf-8")
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+
+
+def _number(cell: str) -> tuple[float, int]:
+    """A shown number and its number of decimals ('2,274' → (2274.0, 0))."""
+    text = cell.strip().replace(",", "").replace("−", "-")
+    assert re.fullmatch(r"-?\d+(\.\d+)?", text), cell
+    return float(text), len(text.split(".")[1]) if "." in text else 0
+
+
+def test_every_kpi_table_number_equals_summary_json(xinhua) -> None:
+    folder, _ = xinhua
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    cells = _parse(folder / "report.html").cells
+    assert {kpi for kpi, _ in cells} == set(summary["kpis"])
+    checked = 0
+    for (kpi, field), cell in cells.items():
+        value = summary["kpis"][kpi][field]
+        if value is None:
+            assert cell.strip() == "—"
+            continue
+        shown, places = _number(cell)
+        # the documented rule: the shown number is the value rounded to the shown decimals ...
+        assert abs(shown - value) <= 0.5 * 10**-places + 1e-9, (kpi, field, cell, value)
+        # ... and the decimals are those of the rule (interval ends take the mean's)
+        rule_value = summary["kpis"][kpi]["mean"] if field in ("ci_low", "ci_high") else value
+        assert places == decimals(kpi, rule_value), (kpi, field, cell)
+        checked += 1
+    assert checked >= 5 * len(summary["kpis"]) - 2 * sum(v["ci_low"] is None for v in summary["kpis"].values())
+
+
+def test_variants_share_random_numbers(xinhua, tmp_path: Path) -> None:
+    _, base = xinhua
+    stations = base.scenario.site.sampling.stations
+    path = run_variants(base, tmp_path, [Variant("site.sampling.stations", stations, stations)])
+    same = json.loads(path.read_text(encoding="utf-8"))["variants"][0]
+    for name, diff in same["difference"].items():
+        assert diff["mean"] == 0.0, name  # an unchanged plan on the same streams gives the same numbers
+    assert same["kpis"] == base.summary()["kpis"]
+
+
+def test_recommendations_come_from_variants_json(xinhua) -> None:
+    folder, base = xinhua
+    variants = json.loads((folder / "variants.json").read_text(encoding="utf-8"))
+    stations = base.scenario.site.sampling.stations
+    first = variants["variants"][0]
+    assert (first["key"], first["value"], first["base_value"]) == ("site.sampling.stations", stations + 1, stations)
+    text = " ".join(" ".join(_parse(folder / "report.html").text).split())
+    old = variants["base"]["kpis"]["wait.total.p95_min"]["mean"]
+    new = first["kpis"]["wait.total.p95_min"]["mean"]
+    assert f"With {stations + 1} stations instead of {stations}, the 95th-percentile wait" in text
+    assert f"from {old:.1f} to {new:.1f} minutes" in text
+
+
+def test_no_recommendation_without_a_matching_variants_run(xinhua, tmp_path: Path) -> None:
+    folder, base = xinhua
+    for name in ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml"):
+        (tmp_path / name).write_bytes((folder / name).read_bytes())
+    html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
+    assert "instead of" not in html and "No variant runs are saved" in html
+    stale = json.loads((folder / "variants.json").read_text(encoding="utf-8"))
+    stale["seed"] += 1
+    (tmp_path / "variants.json").write_text(json.dumps(stale), encoding="utf-8")
+    html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
+    assert "instead of" not in html and "do not match these results" in html
+
+
+def test_report_never_runs_the_model(xinhua, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _ = xinhua
+    for path in folder.iterdir():
+        if path.is_file():
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the report ran the model")
+
+    import sim.experiment.runner
+    import sim.model.build
+
+    monkeypatch.setattr(sim.model.build, "run_replication", refuse)
+    monkeypatch.setattr(sim.experiment.runner, "run_replication", refuse)
+    monkeypatch.setattr(sim.experiment.runner, "run_one", refuse)
+    assert build_report(tmp_path, "zh", pdf=False).html.is_file()
+
+
+def test_chinese_without_cjk_font_falls_back_with_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    fonts._warn_once.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert fonts.figure_language("zh") == "en"
+        assert fonts.figure_language("zh") == "en"
+        assert fonts.figure_language("en") == "en"
+    assert [w.category for w in caught] == [fonts.CJKFontWarning]
+    assert "fonts-noto-cjk" in str(caught[0].message)
+    fonts._warn_once.cache_clear()
+
+
+def test_pdf_is_written_or_explained(xinhua, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _ = xinhua
+    for name in ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml"):
+        (tmp_path / name).write_bytes((folder / name).read_bytes())
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise ImportError("No module named 'weasyprint'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    report = build_report(tmp_path, "en")
+    assert report.pdf is None and not (tmp_path / "report.pdf").exists()
+    assert any("drill-sim[pdf]" in note for note in report.notes)
+    monkeypatch.undo()
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pytest.skip("WeasyPrint not installed: the optional pdf extra")
+    report = build_report(tmp_path, "en")
+    assert report.pdf is not None and report.pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_cli_report_and_run_with_report(tmp_path: Path) -> None:
+    runner = CliRunner()
+    scenario = str(SCENARIOS / "xinhua-drill.yaml")
+    result = runner.invoke(main, ["run", scenario, "-n", "2", "--workers", "1", "--out", str(tmp_path),
+                                  "--report", "--lang", "zh"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for name in ("report.html", "report.md", "variants.json", "figures/site.png"):
+        assert (tmp_path / name).is_file(), name
+    assert "核酸检测演练报告" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    result = runner.invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Testing drill report" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    result = runner.invoke(main, ["report", str(tmp_path / "figures")])
+    assert result.exit_code == 2 and "not a results folder" in result.output
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_minimal_site_without_optional_parts(tmp_path: Path, lang: str) -> None:
+    """No entry check, isolation, buffer, capacity, targets or sources: the report still reads well."""
+    scenario = scenario_from_data({
+        "name": "Minimal site", "replications": 2, "clock": {"open": "09:00", "duration": "1h"},
+        "arrivals": {"rate": "200/h"}, "site": {"sampling": {"stations": 12, "swab": "30s"}},
+    })  # fmt: skip
+    _write_run(scenario, tmp_path)
+    report = build_report(tmp_path, lang, pdf=False)
+    text = "".join(_parse(report.html).text)
+    assert "Minimal site" in text
+    for name in CORE_FIGURES:
+        assert (tmp_path / "figures" / f"{name}.png").is_file()
+    assert not (tmp_path / "figures" / "gates.png").exists()  # no gates in this scenario
+
+
+def _copy_results(source: Path, target: Path) -> dict:
+    for name in ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml"):
+        (target / name).write_bytes((source / name).read_bytes())
+    return json.loads((target / "summary.json").read_text(encoding="utf-8"))
+
+
+def _save(folder: Path, summary: dict) -> None:
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+
+
+def test_verdict_follows_the_completion_target(xinhua, tmp_path: Path) -> None:
+    summary = _copy_results(xinhua[0], tmp_path)
+    target = next(x for x in summary["targets"] if x["kpi"] == "time.completion_min")
+    verdicts = {}
+    for met in (True, False):
+        target["met"] = met
+        _save(tmp_path, summary)
+        html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
+        verdicts[met] = re.search(r'class="verdict (\w+)">([^<]*)', html).groups()
+    assert verdicts[True][0] == "ok" and "everyone admitted is swabbed by" in verdicts[True][1]
+    assert verdicts[False][0] == "late" and "not everyone" in verdicts[False][1]
+    summary["targets"] = [x for x in summary["targets"] if x["kpi"] != "time.completion_min"]
+    _save(tmp_path, summary)
+    html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
+    assert re.search(r'class="verdict (\w+)"', html).group(1) == "neutral"
+
+
+def test_bottleneck_follows_the_numbers(xinhua, tmp_path: Path) -> None:
+    summary = _copy_results(xinhua[0], tmp_path)
+    for utilisation, saturated in ((0.973, True), (0.512, False)):
+        summary["kpis"]["stations.utilization"]["mean"] = utilisation
+        _save(tmp_path, summary)
+        text = " ".join(" ".join(_parse(build_report(tmp_path, "en", pdf=False).html).text).split())
+        assert ("The sampling stations are the bottleneck: they are busy 97.3%" in text) == saturated
+        assert ("busy 51.2% of the time on average: not saturated" in text) == (not saturated)
