@@ -16,7 +16,7 @@ from rich.table import Table
 
 from .city_results import write_city_results
 from .errors import DrillError, ScenarioError
-from .experiment import make_executor, run
+from .experiment import open_executor, run
 from .experiment.city import SiteIndex, run_city
 from .experiment.recommend import run_variants
 from .queueing import offered_load
@@ -61,30 +61,34 @@ def main() -> None:
               help="Results folder (default: results/<scenario file stem>/).")  # fmt: skip
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario key.")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core; 1 = serial).")
+@click.option(
+    "--cluster", metavar="ADDRESS|local", help="Run on Dask: a scheduler address, or 'local' for a LocalCluster."
+)
 @click.option("--report", "with_report", is_flag=True,
               help="Also run variants (more stations, ...) and build the drill report in the results folder.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Report language.")
 @reports_errors
 def run_command(scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path | None,
-                overrides: tuple[str, ...], workers: int | None, with_report: bool = False,
-                lang: str = "en") -> None:  # fmt: skip
+                overrides: tuple[str, ...], workers: int | None, cluster: str | None = None,
+                with_report: bool = False, lang: str = "en") -> None:  # fmt: skip
     """Run a scenario's replications, print the summary and write the results files."""
     scenario = load_scenario(scenario_file, list(overrides))
     out_dir = out_dir or Path("results") / scenario_file.stem
     if isinstance(scenario, City):
-        _run_city(expand_sites(scenario, scenario_file.parent), scenario_file, replications, seed, out_dir, workers)
+        city = expand_sites(scenario, scenario_file.parent)
+        _run_city(city, scenario_file, replications, seed, out_dir, workers, cluster)
         if with_report:
             err.print("note: --report builds single-site reports; run `drill report` on a site's results folder.",
                       markup=False)  # fmt: skip
         return
     n = replications or scenario.replications
-    with make_executor(1 if n == 1 else workers) as executor, _progress(n) as advance:
+    with open_executor(1 if n == 1 else workers, cluster) as executor, _progress(n) as advance:
         result = run(scenario, n, seed, executor, on_done=lambda _: advance())
     paths = write_results(result, out_dir, str(scenario_file))
     _print_summary(scenario, result.summary())
     out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
     if with_report:
-        with make_executor(1 if n == 1 else workers) as executor:
+        with open_executor(1 if n == 1 else workers, cluster) as executor:
             out.print(f"Variants: {run_variants(result, out_dir, executor=executor)}", markup=False)
         _build_report(out_dir, lang)
 
@@ -234,10 +238,10 @@ def search_command(scenario_file: Path, key: str, low: int, high: int, targets: 
 
 
 def _run_city(city: City, scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path,
-              workers: int | None) -> None:  # fmt: skip
+              workers: int | None, cluster: str | None) -> None:  # fmt: skip
     """A city round: sites in chunks on the executor, a progress bar by sites done."""
     n = replications or city.replications
-    with make_executor(workers) as executor, _progress(n * len(SiteIndex(city)), "sites") as advance:
+    with open_executor(workers, cluster) as executor, _progress(n * len(SiteIndex(city)), "sites") as advance:
         result = run_city(city, n, seed, executor, on_sites_done=advance)
     paths = write_city_results(result, out_dir, str(scenario_file))
     summary = result.summary()

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, scenario_from_data
-from sim.experiment import SerialExecutor, make_executor, run
+from sim.experiment import SerialExecutor, open_executor, run
 from sim.measure.kpis import replication_kpis
 from sim.model.build import run_replication
 
@@ -73,7 +73,7 @@ def assert_same_results(a: Any, b: Any) -> None:
 def test_process_pool_equals_serial_run() -> None:
     scenario = load_scenario(XINHUA)
     serial = run(scenario, replications=5, seed=3, executor=SerialExecutor())
-    with make_executor(2) as pool:
+    with open_executor(2) as pool:
         parallel = run(scenario, replications=5, seed=3, executor=pool)
     assert_same_results(serial, parallel)
     assert serial.summary() == parallel.summary()

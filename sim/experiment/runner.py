@@ -6,14 +6,12 @@ process pools and Dask clusters give identical numbers whatever the number of wo
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import OptionError
 from ..measure.chain_kpis import timelines
 from ..measure.kpis import replication_kpis
 from ..measure.stats import describe
@@ -97,14 +95,6 @@ class SerialExecutor(Executor):
         except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
             future.set_exception(exc)
         return future
-
-
-def make_executor(workers: int | None) -> Executor:
-    """Serial for one worker, else a local process pool (None: every core)."""
-    workers = workers or os.cpu_count() or 1
-    if workers < 1:
-        raise OptionError("--workers must be at least 1")
-    return SerialExecutor() if workers == 1 else ProcessPoolExecutor(max_workers=workers)
 
 
 def run(
