@@ -52,13 +52,11 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
         plan = community.plan  # plus visitors and returnees the gates may send to the site
     priority = np.array([0 if g.priority else 1 for g in scenario.population.values()], dtype=np.int8)
     draws = draw(scenario, streams, plan.group)
-    env = (
-        simpy.Environment(
-            initial_time=min(scenario.clock.open, float(plan.times[0])) if len(plan.times) else scenario.clock.open
-        )
-        if community is None
-        else simpy.Environment(initial_time=community.start_s)
-    )
+    if community is not None:
+        start = community.start_s
+    else:
+        start = min(scenario.clock.open, float(plan.times[0])) if len(plan.times) else scenario.clock.open
+    env = simpy.Environment(initial_time=start)
     log = PersonLog(len(plan.times))
     log.first_arrival = plan.times.tolist()
     site = SamplingSite(env, scenario, draws, priority[plan.group], log)
