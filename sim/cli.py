@@ -77,9 +77,8 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
     if isinstance(scenario, City):
         city = expand_sites(scenario, scenario_file.parent)
         _run_city(city, scenario_file, replications, seed, out_dir, workers, cluster)
-        if with_report:
-            err.print("note: --report builds single-site reports; run `drill report` on a site's results folder.",
-                      markup=False)  # fmt: skip
+        if with_report:  # a city report (no variants for a city round)
+            _build_report(out_dir, lang)
         return
     n = replications or scenario.replications
     with open_executor(1 if n == 1 else workers, cluster) as executor, _progress(n) as advance:

@@ -21,7 +21,7 @@ from sim.results import write_results
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 SEEDS = sorted(SCENARIOS.glob("*.yaml"))
-# the report is of one site; a city round (kind: city) writes other files and has no site report yet
+# the report of one site; a city round (kind: city) gets a city report: tests/test_report_city.py
 SITE_SEEDS = [path for path in SEEDS if isinstance(load_scenario(path), Scenario)]
 REPLICATIONS = 2
 CORE_FIGURES = ("site", "occupancy", "progress", "waits", "utilisation")
@@ -331,3 +331,36 @@ def test_bottleneck_follows_the_numbers(xinhua, tmp_path: Path) -> None:
         text = " ".join(" ".join(_parse(build_report(tmp_path, "en", pdf=False).html).text).split())
         assert ("The sampling stations are the bottleneck: they are busy 97.3%" in text) == saturated
         assert ("busy 51.2% of the time on average: not saturated" in text) == (not saturated)
+
+
+def test_staff_and_sample_results_are_in_the_report(xinhua) -> None:
+    """Xinhua has staff and a sample chain: their figures, inputs and KPIs are in the main part of the report."""
+    folder, _ = xinhua
+    for name in ("staff", "sample_age"):
+        assert (folder / "figures" / f"{name}.png").stat().st_size > 5000
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    main_table = html[html.index('id="kpi-table"') : html.index("</table>", html.index('id="kpi-table"'))]
+    for kpi in ("samples.age_at_lab.max_min", "samples.over_limit", "samples.result.p95_min", "lab.utilization",
+                "stations.closed_min", "recall.positives", "doorstep.people"):  # fmt: skip
+        assert f'data-kpi="{kpi}"' in main_table, kpi
+    text = " ".join(" ".join(_parse(folder / "report.html").text).split())
+    assert "Staff: samplers 8 on the roster, 5 on duty; stretches of at most 120 min in protective equipment" in text
+    assert "FACTS.md protective equipment: rotation every 1-2 h" in text  # staff.sampler.max_stretch's source
+    assert "Courier (sample transport) every 120 min" in text
+
+
+def test_bottleneck_counts_closures_and_late_samples(xinhua, tmp_path: Path) -> None:
+    summary = _copy_results(xinhua[0], tmp_path)
+    for name in ("staff.csv", "courier.csv"):
+        (tmp_path / name).write_bytes((xinhua[0] / name).read_bytes())
+    summary["kpis"]["time.completion_min"]["mean"] = 240.0
+    summary["kpis"]["stations.closed_min"]["mean"] = 48.0  # of 5 stations × 240 min to the last swab: 4%
+    summary["kpis"]["samples.over_limit"]["mean"] = 3.5
+    _save(tmp_path, summary)
+    text = " ".join(" ".join(_parse(build_report(tmp_path, "en", pdf=False).html).text).split())
+    assert "Staff changes close stations for 48 station-minutes on average (4% of the station time from" in text
+    assert "Samples: 3.5 tubes on average reach the lab after the 240-minute room-temperature limit" in text
+    summary["kpis"]["samples.over_limit"]["mean"] = 0.0
+    _save(tmp_path, summary)
+    text = " ".join(" ".join(_parse(build_report(tmp_path, "en", pdf=False).html).text).split())
+    assert "every tube reaches the lab within the 240-minute limit" in text

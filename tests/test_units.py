@@ -8,7 +8,7 @@ import pytest
 
 from sim.errors import ScenarioError
 from sim.scenario import scenario_from_text
-from sim.scenario.units import format_clock, format_duration, parse_clock, parse_duration, parse_rate
+from sim.scenario.units import format_clock, format_duration, format_rate, parse_clock, parse_duration, parse_rate
 
 
 @pytest.mark.parametrize(
@@ -198,3 +198,13 @@ def test_internal_values_are_seconds_and_per_second() -> None:
     scenario = _load()
     assert scenario.clock.close == 8 * 3600 + 4 * 3600
     assert math.isclose(scenario.arrivals.rate, 100 / 3600)
+
+
+@pytest.mark.parametrize("text", ["500/h", "1600000/d", "8/min", "237.4375/h", "3/2h", "0.3/s", "1/3h"])
+def test_rates_are_written_back_exactly(text: str) -> None:
+    assert parse_rate(format_rate(parse_rate(text))) == parse_rate(text)
+
+
+@pytest.mark.parametrize("seconds", [15.0, 90.0, 7200.0, 1234.56789, 1.0 / 3.0])
+def test_durations_are_written_back_exactly(seconds: float) -> None:
+    assert parse_duration(format_duration(seconds)) == seconds

@@ -1,10 +1,16 @@
-"""KPIs of one replication: pure functions of its records. Times are in minutes."""
+"""KPIs of one replication: pure functions of its records. Times are in minutes.
+
+With several sites (community.sites) the core KPIs cover all sites together; each site also gets
+``site.<name>.<KPI>`` for the names in SITE_KPIS, computed the same way on its own people.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records
+from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records, Tubes
 from .chain_kpis import part_kpis
 from .checkpoint_kpis import checkpoint_kpis
 from .occupancy import intervals, peak, time_average
@@ -15,6 +21,12 @@ CORE_KPIS = (
     "wait.total.mean_min", "wait.total.p95_min", "wait.total.max_min",
     "wait.entry_check.mean_min", "wait.sampling.mean_min", "time.in_site.mean_min",
     "zone.waiting.peak", "zone.outside.peak", "stations.utilization", "samples.tubes",
+)  # fmt: skip
+
+SITE_KPIS = (
+    "people.arrived", "people.sampled", "people.turned_away", "people.isolated", "people.unserved",
+    "time.completion_min", "wait.total.mean_min", "wait.total.p95_min", "wait.total.max_min",
+    "wait.sampling.mean_min", "zone.waiting.peak", "zone.outside.peak", "stations.utilization", "samples.tubes",
 )  # fmt: skip
 
 
@@ -35,6 +47,9 @@ def zone_intervals(rec: Records) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     p, horizon = rec.people, rec.end_s
     admitted = p["arrival"] < rec.close_s
     entry_queue_start = np.where(admitted, p["arrival"], np.nan) if rec.entry_check else np.full(rec.n, np.nan)
+    if rec.sites is not None:  # only people at a site with an entry check queue for it
+        has_entry = np.asarray(rec.sites.entry_check, dtype=bool)[rec.sites.of_person]
+        entry_queue_start = np.where(has_entry, entry_queue_start, np.nan)
     return {
         "entry_queue": intervals(entry_queue_start, p["entry_start"], horizon),
         "outside": intervals(p["queue_join"], p["zone_in"], horizon),
@@ -108,9 +123,37 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
         "stations.utilization": station_busy_s(rec) / (rec.stations * span_s),
         "samples.tubes": float(len(rec.tubes)),
         "samples.swabs_per_tube": float(rec.tubes.swabs.mean()) if len(rec.tubes) else 0.0,
+        "samples.household_tubes": float(rec.tubes.households),  # one per household of a sealed compound
         "isolation.wait.max_min": _max((p["iso_in"] - p["entry_end"])[~np.isnan(p["iso_in"])] / 60),
         "people.called": float(rec.called.sum()),
     }
     kpis.update(checkpoint_kpis(rec, warmup_s))  # gates and trips, only when the scenario has a community
     kpis.update(part_kpis(rec))  # staff, sample chain, recall, door-to-door: only when the scenario has them
+    kpis.update(site_kpis(rec, warmup_s))  # per site, only when the community has several
     return kpis
+
+
+def site_records(rec: Records, k: int) -> Records:
+    """The records of site k alone (its people, stations and tubes) of a several-site replication."""
+    assert rec.sites is not None
+    mine = rec.sites.of_person == k
+    first = rec.sites.first_station(k)
+    at_site = (rec.tubes.station >= first) & (rec.tubes.station < first + rec.sites.stations[k])
+    tubes = Tubes(*(getattr(rec.tubes, f)[at_site] for f in ("station", "swabs", "first_swab", "closed")),
+                  household=rec.tubes.household[at_site] if rec.tubes.household is not None else None)  # fmt: skip
+    return replace(
+        rec, people={name: column[mine] for name, column in rec.people.items()}, group=rec.group[mine],
+        building=rec.building[mine], stations=rec.sites.stations[k], entry_check=rec.sites.entry_check[k],
+        tubes=tubes, community=None, staff=None, chain=None, sites=None,
+    )  # fmt: skip
+
+
+def site_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
+    """``site.<name>.<KPI>`` for every site of a several-site replication (empty with one site)."""
+    if rec.sites is None:
+        return {}
+    out = {}
+    for k, name in enumerate(rec.sites.names):
+        kpis = replication_kpis(site_records(rec, k), warmup_s)
+        out.update({f"site.{name}.{kpi}": kpis[kpi] for kpi in SITE_KPIS})
+    return out

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..model.records import Records
 from .checkpoint_kpis import gate_series
-from .kpis import zone_intervals
+from .kpis import site_records, zone_intervals
 from .occupancy import level_at
 
 SERIES = ("entry_queue", "outside", "waiting", "stations", "isolation", "called", "arrived", "sampled")
@@ -24,6 +24,19 @@ def minute_series(rec: Records) -> dict[str, np.ndarray]:
     swab_end = rec.people["swab_end"]
     out["sampled"] = np.searchsorted(np.sort(swab_end[~np.isnan(swab_end)]), grid, side="right").astype(float)
     out.update(gate_series(rec, grid))  # checkpoint queues, only when the scenario has a community
+    out.update(site_series(rec, grid))  # per site, only when the community has several
+    return out
+
+
+def site_series(rec: Records, grid: np.ndarray) -> dict[str, np.ndarray]:
+    """People in each site's waiting zone and queueing outside it (``site.<name>.waiting``, ``.outside``)."""
+    if rec.sites is None:
+        return {}
+    out = {}
+    for k, name in enumerate(rec.sites.names):
+        zones = zone_intervals(site_records(rec, k))
+        for zone in ("waiting", "outside"):
+            out[f"site.{name}.{zone}"] = level_at(*zones[zone], grid).astype(float)
     return out
 
 

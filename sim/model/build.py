@@ -5,21 +5,24 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from ..scenario.schema import Scenario
+from ..scenario.schema import Scenario, Site
 from ..scenario.staffing import staffing_warnings
 from .arrivals import plan_arrivals
 from .chain import chain_of
 from .community import CommunityWorld
 from .records import PENDING, UNSERVED, PersonLog, Records
-from .rng import Streams
-from .samples import pool_tubes
+from .rng import SiteStreams, Streams
+from .samples import pool_site
 from .site import Draws, SamplingSite
 from .staff import Rotations, site_finished
 
 
-def draw(scenario: Scenario, streams: Streams, group: np.ndarray) -> Draws:
-    """Each person's times from the activity's own stream, scaled by their group's factors."""
-    n, site = len(group), scenario.site
+def draw(scenario: Scenario, streams: Streams, group: np.ndarray, site: Site | None = None) -> Draws:
+    """Each person's times from the activity's own stream, scaled by their group's factors.
+
+    `site`: one of community.sites (default the scenario's site).
+    """
+    n, site = len(group), site if site is not None else scenario.site
     groups = list(scenario.population.values())
     reg_factor = np.array([g.registration_factor for g in groups])[group]
     swab_factor = np.array([g.swab_factor for g in groups])[group]
@@ -38,6 +41,20 @@ def draw(scenario: Scenario, streams: Streams, group: np.ndarray) -> Draws:
     comes_back = streams["retry"].random((n, tries)) < (retry.share if retry else 0.0)
     after = retry.after.sample(streams["retry_after"], n * tries).reshape(n, tries) if retry else np.zeros((n, 0))
     return Draws(entry, abnormal, stay, registration, swab, comes_back, after)
+
+
+def further_sites(env: simpy.Environment, scenario: Scenario, streams: Streams, group: np.ndarray,
+                  priority: np.ndarray, log: PersonLog, household: np.ndarray | None = None
+                  ) -> list[SamplingSite]:  # fmt: skip
+    """community.sites: one SamplingSite each, with its own draws; stations numbered after the main site's."""
+    assert scenario.community is not None
+    first, out = scenario.site.sampling.stations, []
+    for name, spec in scenario.community.sites.items():
+        draws = draw(scenario, SiteStreams(streams, name), group, spec)
+        out.append(SamplingSite(env, scenario, draws, priority, log, spec=spec, first_station=first,
+                                household=household))  # fmt: skip
+        first += spec.sampling.stations
+    return out
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int | None = None, site: int | None = None) -> Records:
@@ -59,11 +76,12 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     env = simpy.Environment(initial_time=start)
     log = PersonLog(len(plan.times))
     log.first_arrival = plan.times.tolist()
-    site = SamplingSite(env, scenario, draws, priority[plan.group], log)
+    site = SamplingSite(env, scenario, draws, priority[plan.group], log, household=plan.household)
     if community is None:
         env.process(site.arrivals(plan.times))
     else:
-        community.start(env, site)  # residents reach the site through their courtyard's gate
+        sites = [site, *further_sites(env, scenario, streams, plan.group, priority[plan.group], log, plan.household)]
+        community.start(env, sites)  # residents reach their site through their courtyard's gate
     clock = scenario.clock
     rotations = Rotations(env, scenario, site, streams) if scenario.staff is not None else None
     if clock.hard_stop is not None:
@@ -74,16 +92,17 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     if rotations is not None and community is None and clock.hard_stop is None:
         end = min(end, site_finished(log, clock.open))  # not the staff's last, idle stretch
     log.outcome = [UNSERVED if o == PENDING else o for o in log.outcome]  # still there at the hard stop
-    tubes = pool_tubes(
-        np.asarray(log.station), np.asarray(log.swab_end, dtype=float), scenario.pooling.size, max(clock.close, end)
-    )
+    tubes, tube_of = pool_site(np.asarray(log.station), np.asarray(log.swab_end, dtype=float), plan.household,
+                               scenario.pooling.size, max(clock.close, end))  # fmt: skip
+    layout = community.site_layout() if community is not None else None  # several sites, or None
     records = Records.from_log(
-        log, replication=replication, open_s=clock.open, close_s=clock.close, end_s=end,
-        stations=scenario.site.sampling.stations, entry_check=scenario.site.entry_check is not None,
+        log, {"household": plan.household, "tube": tube_of}, replication=replication, open_s=clock.open, close_s=clock.close, end_s=end,
+        stations=sum(layout.stations) if layout else scenario.site.sampling.stations,
+        entry_check=any(layout.entry_check) if layout else scenario.site.entry_check is not None, sites=layout,
         group=plan.group, building=plan.building,
         call_times=plan.call_times, called=plan.called,
         community=community.records() if community is not None else None,
-        tubes=tubes, chain=chain_of(scenario, streams, log.station, log.swab_end, tubes),
+        tubes=tubes, chain=chain_of(scenario, streams, log.station, log.swab_end, tubes, tube_of),
         staff=rotations.records(end, staffing_warnings(scenario)) if rotations is not None else None,
     )  # fmt: skip
     return records

@@ -19,6 +19,7 @@ from ..scenario.schema import Scenario
 from ..scenario.staffing import Samples
 from .records import Tubes
 from .rng import Streams
+from .samples import tube_members
 
 SITE, HOME, RETEST = 0, 1, 2  # where a tube comes from
 KINDS = ("site", "home", "retest")
@@ -42,19 +43,6 @@ class ChainRecords:
     doorstep_people: int
     recall: bool = False  # the scenario has a recall part
     doorstep: bool = False  # the scenario has door-to-door sampling
-
-
-def tube_members(station: np.ndarray, swab_end: np.ndarray, size: int) -> np.ndarray:
-    """Each person's tube index as numbered by samples.pool_tubes (-1: not swabbed)."""
-    out = np.full(len(swab_end), -1, dtype=np.int64)
-    done = np.flatnonzero(~np.isnan(swab_end))
-    order = done[np.lexsort((swab_end[done], station[done]))]
-    st = station[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(st)) + 1] if len(st) else np.empty(0, dtype=int)
-    counts = np.diff(np.r_[starts, len(st)])
-    position = np.arange(len(st)) - np.repeat(starts, counts)
-    out[order] = np.repeat(np.cumsum(np.r_[0, (counts + size - 1) // size])[:-1], counts) + position // size
-    return out
 
 
 class Chain:
@@ -237,15 +225,17 @@ class Chain:
 
 def run_chain(scenario: Scenario, streams: Streams, station: np.ndarray, swab_end: np.ndarray,
               site_tubes_closed: np.ndarray, site_tubes_first: np.ndarray, site_tubes_swabs: np.ndarray,
-              forced_positive: list[int] | None = None) -> ChainRecords:  # fmt: skip
+              forced_positive: list[int] | None = None, tube_of: np.ndarray | None = None) -> ChainRecords:  # fmt: skip
     """The chain for one replication: site tubes (pooled as samples.pool_tubes), home tubes, retests.
 
     `forced_positive` lists people (rows of the site's records) made positive whatever the
-    prevalence: for tests.
+    prevalence: for tests. `tube_of`: each person's site tube (-1: not swabbed), as given by
+    samples.pool_site when households fill their own tubes; default the N-in-1 numbering.
     """
     from .doorstep import plan_visits
 
-    tube_of = tube_members(station, swab_end, scenario.pooling.size)
+    if tube_of is None:
+        tube_of = tube_members(station, swab_end, scenario.pooling.size)
     swabbed = np.flatnonzero(tube_of >= 0)
     swab_tube = tube_of[swabbed]
     swab_time = swab_end[swabbed]
@@ -281,9 +271,12 @@ def run_chain(scenario: Scenario, streams: Streams, station: np.ndarray, swab_en
     return chain.run(int(positive.sum()), last_home, home_people)
 
 
-def chain_of(scenario: Scenario, streams: Streams, station: list[int], swab_end: list[float], tubes: Tubes
-             ) -> ChainRecords | None:  # fmt: skip
-    """The chain of a replication's site tubes, or None when the scenario has no samples part."""
+def chain_of(scenario: Scenario, streams: Streams, station: list[int], swab_end: list[float], tubes: Tubes,
+             tube_of: np.ndarray | None = None) -> ChainRecords | None:  # fmt: skip
+    """The chain of a replication's site tubes, or None when the scenario has no samples part.
+
+    `tube_of`: each person's tube (samples.pool_site); household tubes are sealed by their last member.
+    """
     if scenario.samples is None:
         return None
     swab_end_s = np.asarray(swab_end, dtype=float)
@@ -292,4 +285,7 @@ def chain_of(scenario: Scenario, streams: Streams, station: list[int], swab_end:
     done = swab_end_s[~np.isnan(swab_end_s)]
     finished = max(scenario.clock.close, float(done.max())) if len(done) else scenario.clock.close
     closed = np.where(tubes.swabs == scenario.pooling.size, tubes.closed, np.minimum(tubes.closed, finished))
-    return run_chain(scenario, streams, np.asarray(station), swab_end_s, closed, tubes.first_swab, tubes.swabs)
+    if tubes.household is not None:
+        closed = np.where(tubes.household >= 0, tubes.closed, closed)
+    return run_chain(scenario, streams, np.asarray(station), swab_end_s, closed, tubes.first_swab, tubes.swabs,
+                     tube_of=tube_of)  # fmt: skip

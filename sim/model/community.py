@@ -10,7 +10,11 @@ Actors, one generator each:
 - a returnee (返乡人员) reaches a gate from outside, usually without proof: sent to be tested,
   let home once sampled, held at the gate if the site is closed (the Qingshan Road 2 case);
 - a grid worker (网格员) calls the buildings: at the timetable's times, or the next one when the
-  site's queue plus residents on their way drops below a threshold.
+  site's queue plus residents on their way drops below a threshold (under feedback, one grid
+  worker per site, watching that site and calling the buildings of its courtyards).
+
+Several sites (community.sites) share one environment and one PersonLog: each actor goes to
+their courtyard's site (walk-ins who come direct, to the main site).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import simpy
 
 from ..scenario.community import FlowStep
 from ..scenario.schema import Scenario
-from .arrivals import ArrivalPlan, poisson_times
+from .arrivals import ArrivalPlan, household_heads, poisson_times
 from .passages import (
     BACKGROUND,
     HELD,
@@ -38,7 +42,7 @@ from .passages import (
     GateLog,
 )
 from .pools import ServerPool
-from .records import ISOLATED, SAMPLED
+from .records import ISOLATED, SAMPLED, Sites
 from .rng import Streams
 from .site import SamplingSite
 
@@ -54,7 +58,7 @@ def _segments(steps: list[FlowStep], until_s: float) -> list[tuple[float, float,
 
 
 class CommunityWorld:
-    """Draws every actor of the community up front and runs them around one SamplingSite.
+    """Draws every actor of the community up front and runs them around its SamplingSites.
 
     The site's person rows are the arrival plan's rows (residents, walk-ins) followed by one
     row per visitor or returnee who may need the site (no proof, or abnormal at the gate).
@@ -70,6 +74,12 @@ class CommunityWorld:
         self._visitors(streams)
         self._paths(streams)
         self.plan = self._site_plan(plan, streams)
+        yard_site = np.asarray(self.spec.courtyard_sites(), dtype=np.int32)
+        self.site_of = np.where(self.yard >= 0, yard_site[np.maximum(self.yard, 0)], 0).astype(np.int32)
+        self.building_site = np.where(self.yard_of_building >= 0, yard_site[np.maximum(self.yard_of_building, 0)], 0)
+        self.site_of_row = np.zeros(len(self.plan.times), dtype=np.int32)  # each site row's site
+        needs = self.site_row >= 0
+        self.site_of_row[self.site_row[needs]] = self.site_of[needs]
         uncalled = self.time[~self.called]
         self.start_s = min(self.open_s, float(np.min(uncalled, initial=np.inf)),
                            float(np.min(self.planned_calls, initial=np.inf)))  # fmt: skip
@@ -80,7 +90,7 @@ class CommunityWorld:
         self.home = np.full(n, np.nan)
         self.sampled = np.zeros(n, bool)
         self.log = GateLog()
-        self.en_route = 0
+        self.en_route = [0] * len(self.spec.site_names())  # residents on their way, per site
         self.uncalled = 0
 
     def _gates(self) -> None:
@@ -102,6 +112,7 @@ class CommunityWorld:
         for k, members in enumerate(spec.building_names(names)):
             for name in members:
                 yard_of_building[names.index(name)] = k
+        self.yard_of_building = yard_of_building
         residents = np.array([b.residents for b in callup.buildings]) if callup else np.zeros(0)
         weight = np.array([
             float(yard.residents) if yard.residents is not None else float(residents[yard_of_building == k].sum())
@@ -118,6 +129,7 @@ class CommunityWorld:
         self.delay = np.where(self.called, plan.times - plan.call_times[building], 0.0) if len(names) else \
             np.zeros(len(plan.times))  # fmt: skip
         self.building = plan.building
+        self.household = plan.household  # per plan row; visitors and returnees are in none
         self.planned_calls = plan.call_times
         self.time = plan.times
         self.kind = np.full(len(plan.times), RESIDENT, dtype=np.int8)
@@ -165,6 +177,8 @@ class CommunityWorld:
             gates = np.array(self.yard_gates[k])
             self.gate[mine] = gates[(u[mine] * len(gates)).astype(int)]
             self.walk[mine] = (court.walk or spec.walk).sample(walk_rng, 2 * len(mine)).reshape(len(mine), 2)
+        members, head = household_heads(self.household)  # a household keeps together: one gate, one walk
+        self.gate[members], self.walk[members] = self.gate[head], self.walk[head]
         self.check_s = np.zeros((2, n, 2))  # [direction, actor, passage]
         for step in spec.check.steps:
             t = step.time.sample(streams[f"community.check.{step.name}"], 2 * n).reshape(n, 2)
@@ -188,15 +202,20 @@ class CommunityWorld:
             plan,
             times=np.concatenate([plan.times, self.time[n0:][needs_site]]),
             building=np.concatenate([plan.building, np.full(extra, -1)]),
+            household=np.concatenate([plan.household, np.full(extra, -1, dtype=np.int64)]),
             group=np.concatenate([plan.group, group.astype(np.int8)]),
             call_times=call_times,
         )
 
     # --- running -----------------------------------------------------------------------------
 
-    def start(self, env: simpy.Environment, site: SamplingSite) -> None:
-        """Create the gates and start the grid worker, the walk-ins, visitors and returnees."""
-        self.env, self.site = env, site
+    def start(self, env: simpy.Environment, sites: list[SamplingSite]) -> None:
+        """Create the gates and start the grid worker(s), the walk-ins, visitors and returnees.
+
+        `sites`: the main site, then community.sites in their order (all on one PersonLog).
+        """
+        self.env, self.sites, self.site = env, sites, sites[0]
+        site = sites[0]
         site.log.first_arrival = [float("nan")] * len(site.log.first_arrival)  # set when they reach the site
         self.pools: list[tuple[ServerPool, ServerPool]] = []
         for lanes, layout in zip(self.lanes, self.layouts, strict=True):
@@ -204,8 +223,13 @@ class CommunityWorld:
             self.pools.append((out, out) if layout == "shared" else (out, ServerPool(env, lanes)))
         env.process(self.starter(np.flatnonzero(~self.called)))
         if self.called.any():
-            worker = self.grid_worker_feedback() if self.spec.control == "feedback" else self.grid_worker_timetable()
-            env.process(worker)
+            if self.spec.control == "timetable":
+                env.process(self.grid_worker_timetable())
+            else:
+                for k in range(len(sites)):
+                    order = [b for b in self.call_order() if self.building_site[b] == k]
+                    if order:
+                        env.process(self.grid_worker_feedback(k, order))
 
     def starter(self, actors: np.ndarray) -> Generator[simpy.Event, None, None]:
         """Start each uncalled actor (walk-in, visitor, returnee) at their time."""
@@ -233,17 +257,16 @@ class CommunityWorld:
                 yield env.timeout(t - env.now)
             self.call(b)
 
-    def waiting_and_on_the_way(self) -> int:
-        """What the grid worker watches: people waiting at the site and residents on their way."""
-        site = self.site
+    def waiting_and_on_the_way(self, k: int = 0) -> int:
+        """What site k's grid worker watches: people waiting at the site and residents on their way there."""
+        site = self.sites[k]
         entry = site.entry.queued if site.entry is not None else 0
-        return site.zone.inside + sum(len(q) for q in site.zone.outside) + entry + self.en_route
+        return site.zone.inside + sum(len(q) for q in site.zone.outside) + entry + self.en_route[k]
 
-    def grid_worker_feedback(self) -> Generator[simpy.Event, None, None]:
-        """Call the next building once the site's queue plus people on the way is under the threshold."""
+    def grid_worker_feedback(self, site: int, order: list[int]) -> Generator[simpy.Event, None, None]:
+        """Call the next building (of `order`) once the site's queue plus people on the way is under the threshold."""
         env, fb = self.env, self.spec.feedback
-        order = self.call_order()
-        first = float(self.planned_calls.min())
+        first = float(self.planned_calls[order].min())
         if first > env.now:
             yield env.timeout(first - env.now)
         for k, b in enumerate(order):
@@ -251,10 +274,10 @@ class CommunityWorld:
                 last = env.now
                 yield env.timeout(fb.min_interval)
                 give_up = last + fb.max_interval if fb.max_interval is not None else np.inf
-                while self.waiting_and_on_the_way() >= fb.threshold and env.now < min(self.close_s, give_up):
+                while self.waiting_and_on_the_way(site) >= fb.threshold and env.now < min(self.close_s, give_up):
                     yield env.timeout(min(fb.check_every, max(give_up - env.now, 0.0)))
             if env.now >= self.close_s:
-                self.uncalled = len(order) - k  # admissions have stopped
+                self.uncalled += len(order) - k  # admissions have stopped
                 return
             self.call(b)
 
@@ -264,16 +287,16 @@ class CommunityWorld:
         if delay > 0:
             yield env.timeout(delay)
         self.leave[a] = env.now
-        gated = self.yard[a] >= 0
-        self.en_route += 1
+        gated, k = self.yard[a] >= 0, int(self.site_of[a])
+        self.en_route[k] += 1
         if gated:
             outcome = yield from self.cross(a, OUT, 0, on_test_trip=True)
             if outcome == REFERRED:
-                self.en_route -= 1
+                self.en_route[k] -= 1
                 yield from self.to_isolation(a)
                 return
             yield env.timeout(self.walk[a, 0])
-        self.en_route -= 1
+        self.en_route[k] -= 1
         yield from self.at_site(a)
         if self.site.log.outcome[self.site_row[a]] == ISOLATED:
             return  # taken from the site's isolation zone, not home
@@ -327,8 +350,8 @@ class CommunityWorld:
         return outcome
 
     def at_site(self, a: int) -> Generator[simpy.Event, object, None]:
-        """Go through the sampling site and wait until done there."""
-        row, site = int(self.site_row[a]), self.site
+        """Go through the actor's sampling site and wait until done there."""
+        row, site = int(self.site_row[a]), self.sites[self.site_of[a]]
         if np.isnan(site.log.first_arrival[row]):
             site.log.first_arrival[row] = self.env.now
         yield from site.person(row)  # their life at the site, retries included
@@ -336,7 +359,7 @@ class CommunityWorld:
 
     def to_isolation(self, a: int) -> Generator[simpy.Event, object, None]:
         """Referred from the gate: walk to the site's temporary isolation zone and wait for transfer."""
-        env, site = self.env, self.site
+        env, site = self.env, self.sites[self.site_of[a]]
         assert site.isolation is not None  # the scenario refuses gate abnormal without isolation
         yield env.timeout(self.walk[a, 0])
         row = int(self.site_row[a])
@@ -351,6 +374,18 @@ class CommunityWorld:
         site.isolation.release(place)
 
     # --- records -----------------------------------------------------------------------------
+
+    def site_layout(self) -> Sites | None:
+        """Which site each person row went to, when the community has further sites."""
+        if not self.spec.sites:
+            return None
+        specs = [self.scenario.site, *self.spec.sites.values()]
+        return Sites(
+            names=tuple(self.spec.site_names()),
+            stations=tuple(spec.sampling.stations for spec in specs),
+            entry_check=tuple(spec.entry_check is not None for spec in specs),
+            of_person=self.site_of_row,
+        )
 
     def records(self) -> CommunityRecords:
         """The community's records; also puts residents who never reached the site on the site's record.

@@ -20,6 +20,7 @@ class ServerPool:
         self.free: deque[int] = deque(range(servers))
         self.queues: list[deque[simpy.Event]] = [deque() for _ in range(levels)]
         self.holds: dict[int, int] | None = None  # per server: staff holds (see hold); None until the first
+        self.reserved: dict[int, deque[simpy.Event]] = {}  # per server: people who want that one (acquire_at)
 
     def acquire(self, priority: int = 1) -> int | simpy.Event:
         """A server number now, or an event whose value is the server when one frees."""
@@ -29,11 +30,26 @@ class ServerPool:
         self.queues[priority].append(event)
         return event
 
+    def acquire_at(self, server: int) -> int | simpy.Event:
+        """This very server now, or an event when it frees; it goes to them before the general queues.
+
+        A household's later members use it to be swabbed where their household's tube is.
+        """
+        if server in self.free:
+            self.free.remove(server)
+            return server
+        event = self.env.event()
+        self.reserved.setdefault(server, deque()).append(event)
+        return event
+
     def release(self, server: int) -> None:
         if self.holds is not None and self.holds.get(server):
             self._stopped.add(server)  # held: it stops after this person
             for event in self._stopping.pop(server, []):
                 event.succeed(server)
+            return
+        if self.reserved and self.reserved.get(server):
+            self.reserved[server].popleft().succeed(server)
             return
         for queue in self.queues:
             if queue:
@@ -43,7 +59,7 @@ class ServerPool:
 
     @property
     def queued(self) -> int:
-        return sum(len(q) for q in self.queues)
+        return sum(len(q) for q in self.queues) + sum(len(q) for q in self.reserved.values())
 
     def hold(self, server: int) -> simpy.Event:
         """Take one server out of service (staff away, disinfection): an event that fires when it stops.

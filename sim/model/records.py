@@ -52,9 +52,31 @@ class Tubes:
     swabs: np.ndarray
     first_swab: np.ndarray
     closed: np.ndarray
+    household: np.ndarray | None = None  # per tube: the household it holds, -1 pooled N-in-1; None: no households
+
+    @property
+    def households(self) -> int:
+        """Tubes holding one household each (sealed compounds)."""
+        return int(np.sum(self.household >= 0)) if self.household is not None else 0
 
     def __len__(self) -> int:
         return len(self.swabs)
+
+
+@dataclass(frozen=True)
+class Sites:
+    """Several sites in one replication (scenario key community.sites); the first is the main site.
+
+    Site k's stations are numbered from sum(stations[:k]), so person rows and tubes stay global.
+    """
+
+    names: tuple[str, ...]
+    stations: tuple[int, ...]
+    entry_check: tuple[bool, ...]
+    of_person: np.ndarray  # each person row's site (index into names)
+
+    def first_station(self, k: int) -> int:
+        return sum(self.stations[:k])
 
 
 @dataclass(frozen=True)
@@ -77,15 +99,19 @@ class Records:
     community: CommunityRecords | None = None  # gates and residents' trips (scenario key community)
     staff: StaffRecords | None = None  # rotations and post closures (scenario key staff)
     chain: ChainRecords | None = None  # boxes, courier, lab, recall, doorstep (scenario key samples)
+    sites: Sites | None = None  # several sites (scenario key community.sites); stations counts them all
 
     @property
     def n(self) -> int:
         return len(self.group)
 
     @classmethod
-    def from_log(cls, log: PersonLog, **fields: object) -> Records:
+    def from_log(cls, log: PersonLog, columns: dict[str, np.ndarray] | None = None, **fields: object) -> Records:
+        """`columns`: further per-person columns (``household``: sealed-compound household or -1;
+        ``tube``: the tube holding the person's swab or -1)."""
         people: dict[str, np.ndarray] = {name: np.asarray(getattr(log, name), dtype=float) for name in PERSON_TIMES}
         people["station"] = np.asarray(log.station, dtype=np.int32)
         people["outcome"] = np.asarray(log.outcome, dtype=np.int8)
         people["tries"] = np.asarray(log.tries, dtype=np.int16)
+        people.update(columns or {})
         return cls(people=people, **fields)  # type: ignore[arg-type]

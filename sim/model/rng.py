@@ -31,3 +31,17 @@ class Streams:
         if activity not in self._cache:
             self._cache[activity] = stream(self.seed, self.replication, activity, self.site)
         return self._cache[activity]
+
+
+class SiteStreams(Streams):
+    """The streams of one further site of a community (community.sites): "site.<name>.<activity>".
+
+    The main site keeps the plain activity names, so adding a site changes none of its draws.
+    """
+
+    def __init__(self, streams: Streams, name: str):
+        super().__init__(streams.seed, streams.replication, streams.site)
+        self.prefix = f"site.{name}."
+
+    def __getitem__(self, activity: str) -> np.random.Generator:
+        return super().__getitem__(self.prefix + activity)

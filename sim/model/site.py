@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from ..scenario.schema import Scenario
+from ..scenario.schema import Scenario, Site
 from .pools import ServerPool, Zone
 from .records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, PersonLog
 
@@ -33,11 +33,21 @@ class Draws:
 
 
 class SamplingSite:
-    """The simpy world of one site; `person` is the life of one resident at the site."""
+    """The simpy world of one site; `person` is the life of one resident at the site.
+
+    `spec` is one of several sites (community.sites; default the scenario's site); its stations
+    are recorded from `first_station` on, so several sites can share one PersonLog.
+    `household` (per person, -1: none) keeps a household at one station: its first member to
+    reach a station takes it for the household, the others are swabbed there into one tube.
+    """
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, draws: Draws, priority: np.ndarray,
-                 log: PersonLog):  # fmt: skip
-        site = scenario.site
+                 log: PersonLog, spec: Site | None = None, first_station: int = 0,
+                 household: np.ndarray | None = None):  # fmt: skip
+        site = spec if spec is not None else scenario.site
+        self.first_station = first_station
+        self.household = household.tolist() if household is not None and np.any(household >= 0) else None
+        self.claims: dict[int, simpy.Event] = {}  # household → its station (an event until one is free)
         self.env, self.draws, self.log, self.priority = env, draws, log, priority
         self.open_s, self.close_s = scenario.clock.open, scenario.clock.close
         self.entry = ServerPool(env, site.entry_check.lanes) if site.entry_check else None
@@ -91,11 +101,14 @@ class SamplingSite:
             yield wait_outside
         log.zone_in[i] = env.now
 
-        got = self.stations.acquire(prio)
-        station = got if isinstance(got, int) else (yield got)
+        if self.household is None or self.household[i] < 0:
+            got = self.stations.acquire(prio)
+            station = got if isinstance(got, int) else (yield got)
+        else:
+            station = yield from self.household_station(self.household[i], prio)
         self.zone.leave()
         log.station_start[i] = env.now
-        log.station[i] = station
+        log.station[i] = self.first_station + station
         if draws.registration is not None:
             yield env.timeout(draws.registration[i])
             if self.sampler_busy[station]:
@@ -118,6 +131,19 @@ class SamplingSite:
             if ready is not None:
                 self.sampler_waiter[station] = None
                 ready.succeed()
+
+    def household_station(self, h: int, prio: int) -> Generator[simpy.Event, object, int]:
+        """The station of household h: the first member queues for any station, the rest for that one."""
+        claim = self.claims.get(h)
+        if claim is None:
+            self.claims[h] = claim = self.env.event()
+            got = self.stations.acquire(prio)
+            station = got if isinstance(got, int) else (yield got)
+            claim.succeed(station)
+            return station
+        station = claim.value if claim.triggered else (yield claim)
+        got = self.stations.acquire_at(station)
+        return got if isinstance(got, int) else (yield got)
 
     def isolate(self, i: int, lane: int) -> Generator[simpy.Event, object, None]:
         """Walk an abnormal person to isolation; if it is full they wait apart at the entrance.

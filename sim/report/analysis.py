@@ -3,8 +3,8 @@
 Every sentence is filled from the results folder; nothing here invents a number or a recommendation.
 
 Number formatting rule (the KPI table and the text): a whole number is shown without decimals;
-otherwise values of 100 or more are rounded to whole numbers, utilisation to 2 decimals and
-everything else to 1 decimal. Thousands are separated by commas. The ends of the 95% interval are
+otherwise values of 100 or more are rounded to whole numbers, utilisation to 2 decimals, shares
+(0-1) to 3 decimals and everything else to 1 decimal. Thousands are separated by commas. The ends of the 95% interval are
 shown with as many decimals as the mean; min and max follow the rule on their own.
 """
 
@@ -25,6 +25,11 @@ KEY_KPIS = (
     "people.turned_away", "time.completion_min", "wait.total.mean_min", "wait.total.p95_min",
     "wait.total.max_min", "wait.entry_check.mean_min", "wait.sampling.mean_min", "time.in_site.mean_min",
     "throughput.per_hour", "stations.utilization", "zone.waiting.peak", "zone.outside.peak",
+    "stations.closed_min", "entry.closed_min", "staff.rotations", "buffer.wait.max_min",
+    "samples.age_at_lab.max_min", "samples.age_at_lab.p95_min", "samples.over_limit", "samples.not_delivered",
+    "samples.result.p95_min", "samples.last_result_min", "lab.utilization", "courier.trips",
+    "recall.positives", "recall.pools", "recall.retests", "recall.confirmed", "recall.confirmed.max_min",
+    "doorstep.people", "doorstep.last_min",
 )  # fmt: skip
 SATURATED = 0.9
 OP_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
@@ -34,6 +39,8 @@ def decimals(name: str, value: float) -> int:
     """How many decimals a KPI value is shown with (see the module docstring)."""
     if float(value).is_integer() or abs(value) >= 100:
         return 0
+    if name.endswith(".share"):
+        return 3
     return 2 if "utilization" in name else 1
 
 
@@ -89,6 +96,9 @@ def summary_lines(results: Results, lang: str) -> dict[str, Any]:
         t("sum_wait", lang, mean=fmt(k("wait.total.mean_min"), "wait"), p95=fmt(k("wait.total.p95_min"), "wait"),
           max=fmt(k("wait.total.max_min"), "wait"))
     )  # fmt: skip
+    sample = sample_line(results, lang)
+    if sample:
+        lines.append(sample)
     met, total = _targets_met(results.summary.get("targets", []))
     return {
         "verdict": verdict_text,
@@ -190,12 +200,75 @@ def input_rows(results: Results, lang: str) -> list[dict[str, str]]:
     rows.append(("in_buffer", t("v_buffer", lang, capacity=buffer["capacity"]) if buffer else t("v_none", lang),
                  "site.buffer"))  # fmt: skip
     rows.append(("in_pooling", t("v_pooling", lang, size=s.pooling.size), "pooling"))
+    named = [(t(label, lang), value, path) for label, value, path in rows]
+    named += _staff_rows(results, lang) + [(t(k, lang), v, p) for k, v, p in _sample_rows(results, lang)]
     out = []
-    for label, value, path in rows:
+    for label, value, path in named:
         found = _sources_for(path, s.sources)
-        out.append({"label": t(label, lang), "value": value, "source": "; ".join(found) if found else "",
-                    "path": path})  # fmt: skip
+        out.append({"label": label, "value": value, "source": "; ".join(found) if found else "", "path": path})
     return out
+
+
+def _mins(seconds: float) -> str:
+    return f"{seconds / 60:g}"
+
+
+def _staff_rows(results: Results, lang: str) -> list[tuple[str, str, str]]:
+    """Per role (label, value, path): roster, posts on duty at once, the stretch in protective equipment."""
+    s = results.scenario
+    if s.staff is None:
+        return []
+    from ..scenario.staffing import posts  # the scenario's own count of posts per role
+
+    rows = []
+    for name, role in s.staff.roles().items():
+        text = t("v_staff", lang, roster=role.roster, on_duty=posts(s, name), stretch=_mins(role.max_stretch),
+                 don=_mins(role.don), doff=_mins(role.doff), rest=_mins(role.rest))  # fmt: skip
+        if role.no_show:
+            text += t("v_no_show", lang, share=_share(role.no_show))
+        label = t("in_staff", lang, role=ROLE_WORDS.get(name, (name, name))[0 if lang == "en" else 1])
+        rows.append((label, text, f"staff.{name}"))
+    if s.staff.pauses:
+        text = ", ".join(t("v_pause", lang, at=format_clock(p.at), minutes=_mins(p.duration)) for p in s.staff.pauses)
+        rows.append((t("in_pauses", lang), text, "staff.pauses"))
+    return rows
+
+
+ROLE_WORDS = {"sampler": ("samplers", "采样员"), "registrar": ("registrars", "登记员"),
+              "entry_checker": ("entry checkers", "入口核验员"), "marshal": ("marshals", "引导员")}  # fmt: skip
+
+
+def _plain_dist(dist: Any, lang: str) -> str:
+    """A fixed duration as just its value ('30min'); any other distribution as fmt_dist writes it."""
+    if isinstance(dist, dict) and dist.get("dist") == "fixed":
+        return str(dist.get("value"))
+    return fmt_dist(dist, lang)
+
+
+def _sample_rows(results: Results, lang: str) -> list[tuple[str, str, str]]:
+    """(label key, value, path): the courier's schedule, the lab's capacity and the sample age limit."""
+    s = results.scenario
+    if s.samples is None:
+        return []
+    samples = s.samples.model_dump(mode="json")
+    courier, lab = s.samples.courier, s.samples.lab
+    travel = _plain_dist(samples["courier"]["travel"], lang)
+    if courier.every:
+        text = t("v_courier", lang, every=_mins(courier.every), travel=travel)
+    else:
+        text = t("v_courier_none", lang, travel=travel)
+    if courier.when_full:
+        text += t("v_courier_full", lang, box=s.samples.box.capacity)
+    report = _plain_dist(samples["lab"]["report"], lang)
+    if lab.tubes_per_hour is not None:
+        lab_text = t("v_lab_rate", lang, rate=f"{lab.tubes_per_hour:,.0f}", report=report)
+    else:
+        assert lab.machines is not None and lab.batch is not None and lab.run_time is not None
+        rate = lab.machines * lab.batch / (lab.run_time / 3600)
+        lab_text = t("v_lab_batch", lang, machines=lab.machines, batch=lab.batch, run=_mins(lab.run_time),
+                     rate=f"{rate:,.0f}", report=report)  # fmt: skip
+    return [("in_courier", text, "samples.courier"), ("in_lab", lab_text, "samples.lab"),
+            ("in_limit", t("v_limit", lang, minutes=_mins(s.samples.limit)), "samples.limit")]  # fmt: skip
 
 
 # ---- KPI table -----------------------------------------------------------------------------------
@@ -203,10 +276,15 @@ def input_rows(results: Results, lang: str) -> list[dict[str, str]]:
 
 def kpi_rows(results: Results, lang: str) -> list[dict[str, Any]]:
     """One row per KPI in summary.json: key ones first, then the rest in file order."""
-    kpis = results.summary["kpis"]
-    order = [k for k in KEY_KPIS if k in kpis] + [k for k in kpis if k not in KEY_KPIS]
+    return summary_kpi_rows(results.summary, lang, KEY_KPIS)
+
+
+def summary_kpi_rows(summary: dict[str, Any], lang: str, key_kpis: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The KPI table of any summary.json (a site's or a city's); `key_kpis` go first, into the main table."""
+    kpis = summary["kpis"]
+    order = [k for k in key_kpis if k in kpis] + [k for k in kpis if k not in key_kpis]
     targets: dict[str, list[dict[str, Any]]] = {}
-    for target in results.summary.get("targets", []):
+    for target in summary.get("targets", []):
         targets.setdefault(target["kpi"], []).append(target)
     rows = []
     for name in order:
@@ -227,7 +305,7 @@ def kpi_rows(results: Results, lang: str) -> list[dict[str, Any]]:
             "min": fmt(s.get("min"), name),
             "max": fmt(s.get("max"), name),
             "targets": row_targets,
-            "key": name in KEY_KPIS or name.startswith("checkpoint.all.") or bool(row_targets),
+            "key": name in key_kpis or name.startswith("checkpoint.all.") or bool(row_targets),
         })  # fmt: skip
     return rows
 
@@ -312,7 +390,47 @@ def bottleneck_lines(results: Results, lang: str) -> list[str]:
                        all=fmt(k("checkpoint.all.wait.p95_min"), "wait")))  # fmt: skip
     if util is not None and util < SATURATED and len(lines) == 1:
         lines.append(t("bn_none", lang))
+    lines += staff_lines(results, lang)
+    sample = sample_line(results, lang)
+    if sample:
+        lines.append(sample)
     return lines
+
+
+def staff_lines(results: Results, lang: str) -> list[str]:
+    """Stations closed while staff change, and waits for a changing place (stations.closed_min, ...)."""
+    k, s = results.kpi, results.scenario
+    lines = []
+    closed = k("stations.closed_min")
+    if closed is not None and closed > 0:
+        open_min = k("time.completion_min") or s.clock.duration / 60  # opening to the last swab
+        open_station_min = s.site.sampling.stations * max(open_min, 1.0)
+        rotations = k("staff.rotations")
+        lines.append(t("bn_closed", lang, closed=fmt(closed, "closed"), share=_share(round(closed / open_station_min, 3)),
+                       rotations=t("bn_closed_rot", lang, n=fmt(rotations, "n")) if rotations else ""))  # fmt: skip
+    elif closed is not None and closed == 0 and k("staff.rotations"):
+        lines.append(t("bn_closed_none", lang, n=fmt(k("staff.rotations"), "n")))
+    wait = k("buffer.wait.max_min")
+    if wait is not None and wait > 0 and s.site.buffer is not None:
+        lines.append(t("bn_buffer", lang, wait=fmt(wait, "wait"), capacity=s.site.buffer.capacity))
+    return lines
+
+
+def sample_line(results: Results, lang: str) -> str | None:
+    """Tubes over the room-temperature limit (samples.over_limit), or that every tube made it."""
+    s = results.scenario
+    over, oldest = results.kpi("samples.over_limit"), results.kpi("samples.age_at_lab.max_min")
+    if s.samples is None or over is None or oldest is None:
+        return None
+    limit = f"{s.samples.limit / 60:g}"
+    column = results.column("samples.over_limit")
+    reps = int(np.count_nonzero(column > 0)) if column is not None else 0
+    if over > 0:
+        every = _mins(s.samples.courier.every) if s.samples.courier.every else "—"
+        return t("bn_over_limit", lang, over=fmt(over, "tubes"), limit=limit, reps=reps,
+                 n=results.summary.get("replications", "—"), max=fmt(oldest, "age"), every=every)  # fmt: skip
+    return t("bn_age_ok", lang, limit=limit, max=fmt(oldest, "age"),
+             worst=fmt(results.kpi("samples.age_at_lab.max_min", "max"), "age"))  # fmt: skip
 
 
 # ---- recommendations -----------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from .analysis import (
     summary_lines,
     unknown_targets,
 )
-from .data import Results, load_results
+from .city import CITY_FIGURES, city_inputs, city_kpi_rows, city_summary, city_tiles
+from .data import CityResults, Results, load_city_results, load_results, results_kind
 from .figures import FigureFile, write_figures
 from .fonts import css_font_stack, figure_language
 from .i18n import LANGS, t
@@ -95,7 +96,7 @@ def _tiles(results: Results, lang: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _method(results: Results, lang: str) -> list[tuple[str, str]]:
+def _method(results: Results | CityResults, lang: str) -> list[tuple[str, str]]:
     s = results.summary
     rows = [
         (t("m_replications", lang), str(s.get("replications", "—"))),
@@ -163,16 +164,48 @@ def write_pdf(html_text: str, path: Path) -> str | None:
     return None
 
 
+def city_context(results: CityResults, lang: str, figures: dict[str, FigureFile]) -> dict[str, Any]:
+    """Everything the city templates show, in one mapping."""
+    s = results.summary
+    n = s.get("replications", "—")
+    return {
+        "lang": lang,
+        "t": lambda key, **values: t(key, lang, **values),
+        "font_stack": Markup(css_font_stack()),
+        "scenario_name": s.get("scenario", results.city.name),
+        "description": results.city.description,
+        "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "created": _when(s.get("created")),
+        "replications": n,
+        "seed": s.get("seed", "—"),
+        "version": s.get("version", "—"),
+        "summary": city_summary(results, lang),
+        "tiles": city_tiles(results, lang),
+        "inputs": city_inputs(results, lang),
+        "figures": figures,
+        "day_figures": list(figures.values()),
+        "kpis": city_kpi_rows(results, lang),
+        "kpi_note": t("c_kpi_note", lang, n=n),
+        "method": _method(results, lang),
+        "assumptions": [t(f"c_a{i}", lang) for i in range(1, 5)],
+    }
+
+
 def build_report(results_dir: Path | str, lang: str = "en", pdf: bool = True) -> Report:
-    """Build the report of one results folder in `lang` ('en' or 'zh'); return what was written."""
+    """Build the report of one results folder (a site's or a city round's) in `lang` ('en' or 'zh')."""
     if lang not in LANGS:
         raise OptionError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     folder = Path(results_dir)
-    results = load_results(folder)
-    figures = write_figures(results, folder / "figures", figure_language(lang), text_lang=lang)
-    ctx = context(results, lang, figures)
-    html_text = _environment(autoescape=True).get_template("report.html.j2").render(ctx)
-    md_text = _environment(autoescape=False).get_template("report.md.j2").render(ctx)
+    if results_kind(folder) == "city":
+        city = load_city_results(folder)
+        figures = write_figures(city, folder / "figures", figure_language(lang), lang, CITY_FIGURES)
+        ctx, template = city_context(city, lang, figures), "city"
+    else:
+        results = load_results(folder)
+        figures = write_figures(results, folder / "figures", figure_language(lang), text_lang=lang)
+        ctx, template = context(results, lang, figures), "report"
+    html_text = _environment(autoescape=True).get_template(f"{template}.html.j2").render(ctx)
+    md_text = _environment(autoescape=False).get_template(f"{template}.md.j2").render(ctx)
     report = Report(folder / "report.html", folder / "report.md",
                     sorted(p for p in (folder / "figures").iterdir() if p.suffix in {".png", ".svg"}))  # fmt: skip
     _write(report.html, html_text)

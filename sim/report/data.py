@@ -12,8 +12,10 @@ import numpy as np
 from ..errors import DrillError
 from ..results import read_csv, read_summary
 from ..scenario import Scenario, load_scenario
+from ..scenario.city import City
 
 CORE_FILES = ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml")
+CITY_FILES = ("summary.json", "replications.csv", "sites.csv", "hourly.csv", "lab_backlog.csv", "scenario.yaml")
 VARIANTS_FILE = "variants.json"
 Columns = dict[str, Any]
 
@@ -46,6 +48,71 @@ class Results:
         """Extra per-minute columns (added by later parts of the model), e.g. gate queues."""
         return [k for k, v in self.timeseries.items() if k.startswith(prefixes) and isinstance(v, np.ndarray)]
 
+    def column(self, name: str) -> np.ndarray | None:
+        """One KPI across replications (replications.csv), where it was measured."""
+        column = self.replications.get(name)
+        return column if isinstance(column, np.ndarray) else None
+
+    def timeline(self, name: str) -> list[dict[str, str]]:
+        """Rows of staff.csv or courier.csv (replication 0), as text; empty where the part is absent."""
+        columns = self.extra_csv.get(name)
+        if not columns:
+            return []
+        names = list(columns)
+        n = len(columns[names[0]])
+        return [{k: _text(columns[k][i]) for k in names} for i in range(n)]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return repr(float(value)) if not float(value).is_integer() else str(int(value))
+    return str(value)
+
+
+def results_kind(folder: Path) -> str:
+    """'city' for a city round's results folder, else 'site' (summary.json says which)."""
+    path = Path(folder) / "summary.json"
+    if not path.is_file():
+        return "site"
+    return "city" if json.loads(path.read_text(encoding="utf-8")).get("kind") == "city" else "site"
+
+
+@dataclass(frozen=True)
+class CityResults:
+    """A city round's results folder, loaded (see sim/city_results.py)."""
+
+    folder: Path
+    summary: dict[str, Any]
+    replications: Columns
+    sites: Columns
+    hourly: Columns
+    lab_backlog: Columns
+    city: City
+
+    def kpi(self, name: str, stat: str = "mean") -> float | None:
+        entry = self.summary["kpis"].get(name)
+        return None if entry is None else entry.get(stat)
+
+
+def load_city_results(folder: Path) -> CityResults:
+    """Read a city round's results folder written by `drill run CITY.yaml`."""
+    folder = Path(folder)
+    missing = [name for name in CITY_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ResultsError(f"{folder}: not a city results folder (missing {', '.join(missing)}); run `drill run` first")
+    city = load_scenario(folder / "scenario.yaml")
+    if not isinstance(city, City):
+        raise ResultsError(f"{folder}: scenario.yaml is not a city round (kind: city)")
+    return CityResults(
+        folder=folder,
+        summary=read_summary(folder),
+        replications=read_csv(folder / "replications.csv"),
+        sites=read_csv(folder / "sites.csv"),
+        hourly=read_csv(folder / "hourly.csv"),
+        lab_backlog=read_csv(folder / "lab_backlog.csv"),
+        city=city,
+    )
+
 
 def load_results(folder: Path) -> Results:
     """Read a results folder written by `drill run`; optional files are read where present."""
@@ -53,6 +120,9 @@ def load_results(folder: Path) -> Results:
     missing = [name for name in CORE_FILES if not (folder / name).is_file()]
     if missing:
         raise ResultsError(f"{folder}: not a results folder (missing {', '.join(missing)}); run `drill run` first")
+    scenario = load_scenario(folder / "scenario.yaml")
+    if not isinstance(scenario, Scenario):
+        raise ResultsError(f"{folder}: a city round's results; its report is built by build_city_report")
     variants = None
     if (folder / VARIANTS_FILE).is_file():
         variants = json.loads((folder / VARIANTS_FILE).read_text(encoding="utf-8"))
@@ -66,7 +136,7 @@ def load_results(folder: Path) -> Results:
         summary=read_summary(folder),
         replications=read_csv(folder / "replications.csv"),
         timeseries=read_csv(folder / "timeseries.csv"),
-        scenario=load_scenario(folder / "scenario.yaml"),
+        scenario=scenario,
         variants=variants,
         extra_csv=extra,
     )

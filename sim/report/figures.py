@@ -9,10 +9,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from ..scenario import format_clock
@@ -47,22 +49,25 @@ def _hbox(ax: plt.Axes, data: list[np.ndarray], **style: object) -> None:
     ax.boxplot(data, widths=0.5, showfliers=False, **way, **style)
 
 
-def _clock_axis(ax: plt.Axes, results: Results, minutes: np.ndarray, lang: str) -> None:
+def _clock_axis(ax: plt.Axes, results: Results, minutes: np.ndarray, lang: str, start: float = 0.0) -> None:
+    """x axis in time of day, from `start` to the last of `minutes` (minutes after opening)."""
     open_min = results.scenario.clock.open / 60
     span = float(minutes[-1]) if len(minutes) else 60.0
-    step = 30 if span <= 300 else 60
-    first = (-open_min) % step
+    step = next((s for s in (30, 60, 120, 240) if (span - start) / s <= 10), 480)  # at most about 10 ticks
+    first = start + (-(open_min + start)) % step
     ax.set_xticks(np.arange(first, span + 1, step))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda m, _pos: format_clock(results.scenario.clock.open + 60 * m)))
-    ax.set_xlim(0, span)
+    ax.set_xlim(start, span)
     ax.set_xlabel(t("ax_clock", lang))
 
 
-def _close_line(ax: plt.Axes, results: Results, lang: str) -> None:
+def _close_line(ax: plt.Axes, results: Results, lang: str, label: bool = True) -> None:
+    """A dotted line where admissions stop (labelled unless the panel is too full for it)."""
     close = results.scenario.clock.duration / 60
     ax.axvline(close, color=GREY, lw=1, ls=":", zorder=1)
-    ax.annotate(t("lbl_close", lang), (close, 0.98), xycoords=("data", "axes fraction"), xytext=(-3, 0),
-                textcoords="offset points", va="top", ha="right", rotation=90, fontsize=7.5, color=GREY)  # fmt: skip
+    if label:
+        ax.annotate(t("lbl_close", lang), (close, 0.98), xycoords=("data", "axes fraction"), xytext=(-3, 0),
+                    textcoords="offset points", va="top", ha="right", rotation=90, fontsize=7.5, color=GREY)  # fmt: skip
 
 
 def occupancy(results: Results, lang: str) -> Figure | None:
@@ -188,23 +193,75 @@ def utilisation(results: Results, lang: str) -> Figure | None:
     return fig
 
 
+def sample_limit_min(results: Results) -> float:
+    samples = results.scenario.samples
+    return samples.limit / 60 if samples is not None else SAMPLE_LIMIT_MIN
+
+
+AGE_ROWS = (("samples.age_at_lab.p95_min", "lbl_age_p95"), ("samples.age_at_lab.max_min", "lbl_age_max"),
+            ("samples.result.p95_min", "lbl_result_p95"))  # fmt: skip
+
+
 def sample_age(results: Results, lang: str) -> Figure | None:
-    """Sample age at the lab, where the samples part of the model saved it (skipped otherwise)."""
-    names = [n for n in results.replications if n.startswith("samples.age_at_lab")]
-    columns = [(n, results.replications[n]) for n in names if isinstance(results.replications[n], np.ndarray)]
-    if not columns:
+    """Sample age at the lab in each replication against the limit; below, the courier's trips (replication 1)."""
+    rows = [(name, key, column) for name, key in AGE_ROWS if (column := results.column(name)) is not None]
+    if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(8.6, 0.8 + 0.6 * len(columns)))
-    _hbox(ax, [c for _n, c in columns])
-    for i, (_n, values) in enumerate(columns, start=1):
-        ax.scatter(values, np.full(len(values), i), s=14, color=BLUE, alpha=0.7, zorder=3)
-    ax.set_yticks(range(1, len(columns) + 1), [n.removeprefix("samples.") for n, _c in columns])
-    ax.axvline(SAMPLE_LIMIT_MIN, color=RED, ls="--", lw=1.2)
-    ax.annotate(t("lbl_limit", lang, v=SAMPLE_LIMIT_MIN), (SAMPLE_LIMIT_MIN, 1), xycoords=("data", "axes fraction"),
-                xytext=(-3, -3), textcoords="offset points", ha="right", va="top", color=RED, fontsize=7.5)  # fmt: skip
-    ax.set_xlim(0, max(SAMPLE_LIMIT_MIN * 1.1, max(float(np.max(c)) for _n, c in columns) * 1.05))
-    ax.set_xlabel(t("ax_minutes", lang))
+    trips = results.timeline("courier")
+    fig, axes = plt.subplots(2 if trips else 1, 1, figsize=(8.6, 3.9 if trips else 2.6), squeeze=False,
+                             gridspec_kw={"height_ratios": [2.2, 1]} if trips else None)  # fmt: skip
+    ax = axes[0, 0]
+    data = [column for _n, _k, column in rows]
+    _hbox(ax, data, medianprops={"color": "#111827"}, boxprops={"color": GREY}, whiskerprops={"color": GREY},
+          capprops={"color": GREY})  # fmt: skip
+    rng = np.random.default_rng(0)  # only the dots' vertical jitter
+    for i, values in enumerate(data, start=1):
+        colour = PURPLE if rows[i - 1][0].startswith("samples.result") else BLUE
+        ax.scatter(values, i + rng.uniform(-0.12, 0.12, len(values)), s=14, color=colour, alpha=0.7, zorder=3)
+    ax.set_yticks(range(1, len(rows) + 1), [t(key, lang) for _n, key, _c in rows])
+    limit = sample_limit_min(results)
+    ages = [i for i, (name, _k, _c) in enumerate(rows, start=1) if name.startswith("samples.age_at_lab")]
+    if ages:
+        ax.plot([limit, limit], [min(ages) - 0.45, max(ages) + 0.45], color=RED, ls="--", lw=1.3)
+        ax.annotate(t("lbl_limit", lang, v=limit), (limit, max(ages) + 0.45), xytext=(3, 0),
+                    textcoords="offset points", va="top", color=RED, fontsize=7.5)  # fmt: skip
+    high = limit
+    for name, value in target_lines(results):
+        for i, (n, _k, _c) in enumerate(rows, start=1):
+            if n == name and n.startswith("samples.result"):
+                high = max(high, value)
+                ax.plot([value, value], [i - 0.4, i + 0.4], color=RED, ls="--", lw=1.2)
+                ax.annotate(t("lbl_target", lang, v=value), (value, i + 0.4), xytext=(3, 0), textcoords="offset points",
+                            fontsize=7.5, color=RED, va="top")  # fmt: skip
+    ax.set_xlim(0, max(high, max(float(np.max(c)) for c in data)) * 1.12)
+    ax.set_xlabel(t("ax_minutes_swab", lang))
+    ax.grid(axis="y", visible=False)
+    if trips:
+        _courier(axes[1, 0], results, trips, lang)
+    fig.tight_layout()
     return fig
+
+
+def _courier(ax: plt.Axes, results: Results, trips: list[dict[str, str]], lang: str) -> None:
+    """The courier's trips: loaded to the lab, then back to the site; the number of tubes on each."""
+    end = 0.0
+    for trip in trips:
+        depart, at_lab, back = float(trip["depart_min"]), float(trip["at_lab_min"]), float(trip["back_min"])
+        ax.barh(0, at_lab - depart, left=depart, height=0.5, color=BLUE)
+        ax.barh(0, back - at_lab, left=at_lab, height=0.5, color=BLUE, alpha=0.25)
+        ax.annotate(t("lbl_tubes", lang, n=int(float(trip["tubes"]))), ((depart + at_lab) / 2, 0.3), ha="center",
+                    va="bottom", fontsize=7.5, color="#111827")  # fmt: skip
+        end = max(end, back)
+    ax.set_yticks([0], [t("lbl_courier", lang)])
+    ax.set_ylim(-0.6, 0.9)
+    ax.grid(axis="y", visible=False)
+    last_swab = results.kpi("time.completion_min", "max") or results.scenario.clock.duration / 60
+    span = max(end, last_swab) + 15
+    _clock_axis(ax, results, np.array([span]), lang)
+    _close_line(ax, results, lang, label=False)
+    ax.legend(handles=[Patch(color=BLUE, label=t("lbl_to_lab", lang)),
+                       Patch(color=BLUE, alpha=0.25, label=t("lbl_back", lang))],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2)  # fmt: skip
 
 
 def gates(results: Results, lang: str) -> Figure | None:
@@ -229,25 +286,90 @@ def gates(results: Results, lang: str) -> Figure | None:
     ax.grid(False)
     bar = fig.colorbar(image, ax=ax, pad=0.01, fraction=0.04)
     bar.set_label(t("ax_queue", lang), fontsize=8)
-    _clock_axis(ax, results, minutes, lang)
+    busy = np.flatnonzero(grid.max(axis=0) >= 0.5)  # the day ends where the last gate queue does
+    close = results.scenario.clock.duration / 60
+    end = min(float(minutes[-1]), max(close, (busy[-1] + 1) * width if len(busy) else close) + 30)
+    _clock_axis(ax, results, np.array([end]), lang)
+    _close_line(ax, results, lang)
     return fig
+
+
+STATE_STYLE = {  # staff.csv state → colour, label key
+    "duty": (BLUE, "st_duty"), "don": (ORANGE, "st_change"), "doff": (ORANGE, "st_change"),
+    "wait_don": (RED, "st_wait"), "wait_doff": (RED, "st_wait"), "rest": ("#b8c2cc", "st_rest"),
+}  # fmt: skip
+CAUSE_STYLE = {
+    "rotation": (ORANGE, "cause_rotation"),
+    "pause": (PURPLE, "cause_pause"),
+    "absent": (RED, "cause_absent"),
+}
 
 
 def staff(results: Results, lang: str) -> Figure | None:
-    """Staff on duty and changing, where the staff part saved per-minute columns (skipped otherwise)."""
-    minutes = results.series("minute")
-    names = [n for n in results.series_with_prefix("staff.", "samplers.", "buffer.") if n.endswith(".mean")]
-    if minutes is None or not names:
+    """The staff rotation of replication 1 (staff.csv): each person's day, and the posts it closed."""
+    rows = results.timeline("staff")
+    people = [r for r in rows if r["kind"] == "staff"]
+    if not people:
         return None
-    fig, ax = plt.subplots(figsize=(8.6, 3.0))
-    for name in names:
-        ax.step(minutes, results.series(name), where="post", lw=1.4, label=name.removesuffix(".mean"))
-    ax.set_ylabel(t("ax_people", lang))
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
-    _close_line(ax, results, lang)
-    _clock_axis(ax, results, minutes, lang)
+    roles = list(dict.fromkeys(r["role"] for r in people))
+    members = sorted({(roles.index(r["role"]), int(float(r["member"]))) for r in people})
+    y = {key: i for i, key in enumerate(members)}
+    closed = [r for r in rows if r["kind"] == "closed"]
+    lanes = sorted({(_post_kind(r["role"]), int(float(r["post"]))) for r in closed})
+    fig, axes = plt.subplots(2 if lanes else 1, 1, sharex=True, squeeze=False,
+                             figsize=(8.6, 1.2 + 0.2 * len(members) + (0.4 + 0.2 * len(lanes) if lanes else 0)),
+                             gridspec_kw={"height_ratios": [len(members), max(len(lanes), 1.5)]} if lanes else None)  # fmt: skip
+    ax = axes[0, 0]
+    for r in people:
+        start, end = float(r["start_min"]), float(r["end_min"])
+        row = y[roles.index(r["role"]), int(float(r["member"]))]
+        colour, _label = STATE_STYLE.get(r["state"], (GREY, ""))
+        ax.barh(row, end - start, left=start, height=0.72, color=colour, lw=0)
+        if r["state"] == "duty" and end - start >= 25:
+            ax.text((start + end) / 2, row, t("lbl_post", lang, n=int(float(r["post"])) + 1), ha="center",
+                    va="center", fontsize=6.5, color="white")  # fmt: skip
+    ax.set_yticks(range(len(members)),
+                  [f"{_role(roles[role], lang)} {member + 1}" for role, member in members], fontsize=7)  # fmt: skip
+    ax.set_ylim(len(members) - 0.4, -0.6)
+    ax.grid(axis="y", visible=False)
+    legend = dict((label, colour) for colour, label in STATE_STYLE.values())  # one entry per label
+    ax.legend(handles=[Patch(color=colour, label=t(label, lang)) for label, colour in legend.items()],
+              loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4)  # fmt: skip
+    start = min(float(r["start_min"]) for r in rows)
+    end = max(float(r["end_min"]) for r in rows)
+    if lanes:
+        low = axes[1, 0]
+        where = {lane: i for i, lane in enumerate(lanes)}
+        for r in closed:
+            colour, _label = CAUSE_STYLE.get(r["state"], (GREY, ""))
+            a, b = float(r["start_min"]), float(r["end_min"])
+            low.barh(where[_post_kind(r["role"]), int(float(r["post"]))], max(b - a, 0.8), left=a, height=0.7,
+                     color=colour, lw=0)  # fmt: skip
+        low.set_yticks(range(len(lanes)), [t(kind, lang, n=post + 1) for kind, post in lanes], fontsize=7)
+        low.set_ylim(len(lanes) - 0.4, -0.6)
+        low.grid(axis="y", visible=False)
+        causes = dict.fromkeys(r["state"] for r in closed if r["state"] in CAUSE_STYLE)
+        low.legend(handles=[Patch(color=CAUSE_STYLE[c][0], label=t(CAUSE_STYLE[c][1], lang)) for c in causes],
+                   loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, title=t("lbl_closed", lang),
+                   title_fontsize=8, alignment="left")  # fmt: skip
+    for a in axes[:, 0]:
+        _close_line(a, results, lang, label=False)
+    _clock_axis(axes[-1, 0], results, np.array([end]), lang, start=min(start, 0.0))
+    fig.align_ylabels()
     return fig
+
+
+ROLE_NAMES = {"sampler": ("Sampler", "采样员"), "registrar": ("Registrar", "登记员"),
+              "entry_checker": ("Entry checker", "入口核验员"), "marshal": ("Marshal", "引导员")}  # fmt: skip
+
+
+def _role(role: str, lang: str) -> str:
+    return ROLE_NAMES.get(role, (role, role))[0 if lang == "en" else 1]
+
+
+def _post_kind(role: str) -> str:
+    """Stations close for samplers, registrars and site pauses alike; entry lanes for entry checkers."""
+    return "lbl_entry_lane" if role == "entry_checker" else ("lbl_station_n" if role != "marshal" else "lbl_beat")
 
 
 def site(results: Results, lang: str) -> Figure:
@@ -260,17 +382,19 @@ FIGURES: list[tuple[str, str, Callable[[Results, str], Figure | None], str | Non
     ("progress", "fig_progress", progress, None),
     ("waits", "fig_waits", waits, "fig_caption_waits"),
     ("utilisation", "fig_utilisation", utilisation, "fig_caption_utilisation"),
-    ("staff", "fig_staff", staff, None),
-    ("sample_age", "fig_sample_age", sample_age, None),
+    ("staff", "fig_staff", staff, "fig_caption_staff"),
+    ("sample_age", "fig_sample_age", sample_age, "fig_caption_sample_age"),
     ("gates", "fig_gates", gates, "fig_caption_gates"),
 ]
 
 
-def write_figures(results: Results, folder: Path, lang: str, text_lang: str | None = None) -> dict[str, FigureFile]:
+def write_figures(results: Any, folder: Path, lang: str, text_lang: str | None = None,
+                  figures: list[Any] | None = None) -> dict[str, FigureFile]:  # fmt: skip
     """Draw every figure the results support; write figures/NAME.png and .svg; return them by name.
 
     `lang` is the language of labels inside figures (English where no CJK font is installed),
-    `text_lang` that of titles and captions in the document.
+    `text_lang` that of titles and captions in the document; `figures` (name, title, draw, caption)
+    defaults to a site's (a city report passes its own).
     """
     text_lang = text_lang or lang
     folder.mkdir(parents=True, exist_ok=True)
@@ -278,15 +402,15 @@ def write_figures(results: Results, folder: Path, lang: str, text_lang: str | No
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # "no bold weight for a CJK family" notes: the regular weight is used
     try:
-        return _draw_all(results, folder, lang, text_lang)
+        return _draw_all(results, folder, lang, text_lang, FIGURES if figures is None else figures)
     finally:
         quiet.setLevel(level)
 
 
-def _draw_all(results: Results, folder: Path, lang: str, text_lang: str) -> dict[str, FigureFile]:
+def _draw_all(results: Any, folder: Path, lang: str, text_lang: str, figures: list[Any]) -> dict[str, FigureFile]:
     out: dict[str, FigureFile] = {}
     with plt.rc_context(rc_params()):
-        for name, title, draw, caption in FIGURES:
+        for name, title, draw, caption in figures:
             fig = draw(results, lang)
             if fig is None:
                 continue

@@ -29,6 +29,38 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
     "samples.swabs_per_tube": ("Swabs per tube", "每管拭子数"),
     "samples.age_at_lab.max_min": ("Sample age at the lab, oldest (min)", "送达实验室时样本最长存放（分钟）"),
     "samples.age_at_lab.mean_min": ("Sample age at the lab, mean (min)", "送达实验室时样本平均存放（分钟）"),
+    "samples.age_at_lab.p95_min": (
+        "Sample age at the lab, 95th percentile (min)",
+        "95% 的样本送达前存放不超过（分钟）",
+    ),
+    "samples.over_limit": ("Tubes over the room-temperature limit", "超过常温存放时限的采样管"),
+    "samples.not_delivered": ("Tubes not delivered to the lab", "未送达实验室的采样管"),
+    "samples.result.p95_min": ("Swab to result, 95th percentile (min)", "95% 的样本从采样到出结果不超过（分钟）"),
+    "samples.result.max_min": ("Swab to result, longest (min)", "从采样到出结果最长（分钟）"),
+    "samples.last_result_min": ("Last result, minutes after opening", "最后一个结果（开放后分钟）"),
+    "lab.utilization": ("Lab utilisation (0-1)", "实验室利用率（0-1）"),
+    "courier.trips": ("Courier trips", "转运趟数"),
+    "stations.closed_min": ("Station time closed for staff changes (station-min)", "采样台因换班关闭时间（台·分钟）"),
+    "entry.closed_min": ("Entry lane time closed (lane-min)", "入口通道关闭时间（通道·分钟）"),
+    "staff.ppe_hours": ("Hours in protective equipment (all staff)", "全体人员穿防护服时长（小时）"),
+    "staff.rotations": ("Staff changes at posts", "岗位换班次数"),
+    "buffer.wait.max_min": ("Longest wait for a buffer-zone place (min)", "等候缓冲区更衣位最长（分钟）"),
+    "staff.warnings": ("Staffing warnings", "人员配置警告"),
+    "recall.positives": ("Positive people", "阳性人数"),
+    "recall.pools": ("Positive pooled tubes", "阳性混采管数"),
+    "recall.retests": ("Single-tube retests", "单管复核人数"),
+    "recall.confirmed": ("Positives confirmed by single tube", "单管复核确认人数"),
+    "recall.confirmed.max_min": ("First swab to confirmed positive, longest (min)", "从初次采样到单管确认最长（分钟）"),
+    "doorstep.people": ("People swabbed at home", "上门采样人数"),
+    "doorstep.last_min": ("Last home swab, minutes after opening", "最后一户上门采样完成（开放后分钟）"),
+    # city round
+    "sites.count": ("Sites", "采样点数"),
+    "sites.done_by_deadline.share": ("Share of sites done by the deadline", "按时完成的采样点比例"),
+    "people.done_by_deadline.share": ("Share of people swabbed by the deadline", "按时完成采样的人数比例"),
+    "time.completion.p50_min": ("Median site's last swab, minutes after opening", "采样点完成时间中位数（开放后分钟）"),
+    "wait.site_p95.max_min": ("Worst site's 95th-percentile wait (min)", "各采样点 95% 等候时间的最大值（分钟）"),
+    "lab.backlog.peak": ("Lab backlog, peak (tubes)", "实验室积压峰值（管）"),
+    "lab.last_result_min": ("Last lab result, minutes after opening", "最后一个检测结果（开放后分钟）"),
 }
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -112,6 +144,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "in_isolation": ("Isolation zone", "临时隔离区"),
     "in_buffer": ("Buffer zone", "缓冲区"),
     "in_pooling": ("Pooling", "混采"),
+    "in_staff": ("Staff: {role}", "人员：{role}"),
+    "in_pauses": ("Disinfection pauses", "消杀暂停"),
+    "in_courier": ("Courier (sample transport)", "样本转运"),
+    "in_lab": ("Lab capacity", "实验室检测能力"),
+    "in_limit": ("Sample age limit", "样本常温存放时限"),
+    "v_staff": (
+        "{roster} on the roster, {on_duty} on duty; stretches of at most {stretch} min in protective equipment; "
+        "{don} + {doff} min changing, {rest} min rest",
+        "名册 {roster} 人，同时在岗 {on_duty} 人；每班穿防护服最长 {stretch} 分钟；穿脱 {don} + {doff} 分钟，休息 {rest} 分钟",
+    ),
+    "v_no_show": ("; {share} do not turn up", "；缺勤率 {share}"),
+    "v_pause": ("{at} for {minutes} min", "{at} 起 {minutes} 分钟"),
+    "v_courier": ("every {every} min, {travel} one way", "每 {every} 分钟一趟，单程 {travel}"),
+    "v_courier_full": ("; also when a box of {box} tubes is full", "；每箱 {box} 管装满时也来取"),
+    "v_courier_none": ("no scheduled pickups; {travel} one way", "无定时取样；单程 {travel}"),
+    "v_lab_rate": ("{rate} tubes per hour; report {report}", "每小时 {rate} 管；出报告 {report}"),
+    "v_lab_batch": (
+        "{machines} machines, {batch} tubes per run of {run} min ({rate} tubes per hour at most); report {report}",
+        "{machines} 台仪器，每批 {batch} 管、每批 {run} 分钟（每小时最多 {rate} 管）；出报告 {report}",
+    ),
+    "v_limit": (
+        "{minutes} min from the first swab in a tube to the lab",
+        "从管内首个拭子采集到送达实验室不超过 {minutes} 分钟",
+    ),
     "v_clock": (
         "{open} to {close} ({hours} h); people inside are still served",
         "{open} 至 {close}（{hours} 小时）；场内人员继续采样",
@@ -175,6 +231,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "People queuing at each residence gate (卡口): mean over replications, the highest value in each 10 minutes.",
         "各小区卡口排队人数：各次运行均值，每 10 分钟取最高值。",
     ),
+    "fig_caption_staff": (
+        "Replication 1 of the run (staff.csv). Each row is one person on the roster: on duty at post #, changing "
+        "in the buffer zone, waiting for a changing place, resting. Below, where any: when a post was closed, and why. "
+        "Dotted: admissions stop.",
+        "本次运行第 1 次重复（staff.csv）。每行一名排班人员：在岗（# 为岗位号）、在缓冲区穿脱防护服、等候更衣位、休息。"
+        "下方（如有）为岗位关闭的时间及原因。点线为停止入场时间。",
+    ),
+    "fig_caption_sample_age": (
+        "Above: each dot is one replication's value (replications.csv), the box spans the middle half; dashed red: "
+        "the room-temperature limit and targets. Below: the courier's trips in replication 1 (courier.csv), with "
+        "the tubes carried; dotted: admissions stop.",
+        "上：每个点为一次运行的数值（replications.csv），箱体为中间一半的运行；红色虚线为常温存放时限和目标。"
+        "下：第 1 次运行中转运人员的各趟行程（courier.csv）及所载采样管数；点线为停止入场时间。",
+    ),
     "fig_caption_waits": (
         "Each dot is one replication; the box spans the middle half, the bar is the median.",
         "每个点为一次运行；箱体为中间一半的运行，横线为中位数。",
@@ -203,6 +273,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "lbl_utilisation": ("Utilisation per run", "每次运行利用率"),
     "lbl_limit": ("limit {v:g} min", "上限 {v:g} 分钟"),
     "lbl_replication": ("replications", "运行次数"),
+    "lbl_age_p95": ("Age at lab, 95% of tubes", "送达时存放（95% 管）"),
+    "lbl_age_max": ("Age at lab, oldest tube", "送达时存放（最久一管）"),
+    "lbl_result_p95": ("Swab to result, 95%", "采样到结果（95%）"),
+    "ax_minutes_swab": ("Minutes since the first swab in the tube", "自管内首个拭子采集起的分钟数"),
+    "lbl_tubes": ("{n} tubes", "{n} 管"),
+    "lbl_courier": ("Courier", "转运"),
+    "lbl_to_lab": ("to the lab, loaded", "送往实验室"),
+    "lbl_back": ("back to the site", "返回采样点"),
+    "st_duty": ("on duty", "在岗"),
+    "st_change": ("changing (buffer zone)", "缓冲区穿脱"),
+    "st_wait": ("waiting for a changing place", "等候更衣位"),
+    "st_rest": ("resting", "休息"),
+    "cause_rotation": ("staff change", "换班"),
+    "cause_pause": ("disinfection pause", "消杀暂停"),
+    "cause_absent": ("nobody to staff it", "无人在岗"),
+    "lbl_closed": ("Post closed:", "岗位关闭："),
+    "lbl_post": ("#{n}", "#{n}"),
+    "lbl_station_n": ("Station {n}", "采样台 {n}"),
+    "lbl_entry_lane": ("Entry lane {n}", "入口通道 {n}"),
+    "lbl_beat": ("Marshal post {n}", "引导岗 {n}"),
     # schematic
     "sch_entrance": ("Entrance", "入口"),
     "sch_entry": ("Entry check", "入口核验"),
@@ -258,6 +348,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "At the residence gates (卡口) the longest 95th-percentile wait is at gate {gate}: {p95} minutes "
         "({n} gates; {all} minutes over all gates).",
         "小区卡口中 95% 等候时间最长的是 {gate}：{p95} 分钟（共 {n} 个卡口；全部卡口合计 {all} 分钟）。",
+    ),
+    "bn_closed": (
+        "Staff changes close stations for {closed} station-minutes on average ({share} of the station time from "
+        "opening to the last swab){rotations}.",
+        "换班使采样台平均关闭 {closed} 台·分钟（占从开放到最后一人采样完成期间采样台时间的 {share}）{rotations}。",
+    ),
+    "bn_closed_none": (
+        "Staff changes close no station: a dressed relief is ready at each of the {n} changes at posts.",
+        "换班未造成采样台关闭：{n} 次岗位换班时均有已穿好防护服的接班人员就位。",
+    ),
+    "bn_closed_rot": ("; {n} changes at posts", "；岗位换班 {n} 次"),
+    "bn_buffer": (
+        "Staff wait up to {wait} minutes for a changing place in the buffer zone (places: {capacity}).",
+        "工作人员等候缓冲区更衣位最长 {wait} 分钟（{capacity} 个更衣位）。",
+    ),
+    "bn_over_limit": (
+        "Samples: {over} tubes on average reach the lab after the {limit}-minute room-temperature limit "
+        "(in {reps} of {n} replications); the oldest tube is {max} minutes old at the lab on average. "
+        "Courier every {every} minutes.",
+        "样本：平均 {over} 管送达实验室时超过 {limit} 分钟常温存放时限（{n} 次运行中 {reps} 次出现）；"
+        "最久一管送达时平均已存放 {max} 分钟。转运间隔 {every} 分钟。",
+    ),
+    "bn_age_ok": (
+        "Samples: every tube reaches the lab within the {limit}-minute limit in every replication (oldest: {max} "
+        "minutes on average, {worst} at worst).",
+        "样本：每次运行中所有采样管都在 {limit} 分钟时限内送达实验室（最久一管平均 {max} 分钟，最差 {worst} 分钟）。",
     ),
     "bn_none": ("No resource is saturated on these numbers.", "按这些结果，没有资源饱和。"),
     # recommendations
@@ -339,6 +455,137 @@ TEXT: dict[str, tuple[str, str]] = {
         "输入表中未注明来源的数字为规划假设，并非实测。",
     ),
     "files": ("Files", "文件"),
+    # city round
+    "c_title": ("City testing round report", "全市核酸检测轮次报告"),
+    "c_subtitle": (
+        "Simulation of a city-wide nucleic-acid testing round: many sites sharing the labs",
+        "全市全员核酸检测轮次模拟：众多采样点共用实验室",
+    ),
+    "c_sec_figures": ("Over the round", "轮次进展"),
+    "c_next_day": ("{clock} next day", "次日 {clock}"),
+    "c_day_n": ("{clock} on day {day}", "第 {day} 日 {clock}"),
+    "c_verdict_ok": (
+        "Every site finishes by the deadline ({deadline}) on average over the replications.",
+        "按各次运行平均，所有采样点都能在时限（{deadline}）前完成。",
+    ),
+    "c_verdict_late": (
+        "Not every site finishes by the deadline ({deadline}): {share} of the sites are late on average.",
+        "并非所有采样点都能在时限（{deadline}）前完成：平均 {share} 的采样点超时。",
+    ),
+    "c_verdict_none": ("No share of sites done by the deadline was saved.", "结果中没有按时完成的采样点比例。"),
+    "c_sum_done": (
+        "{sites} of the {n} sites and {people} of the people are done by the deadline ({deadline}); {sampled} of "
+        "{arrived} people who came were swabbed.",
+        "{n} 个采样点中 {sites} 按时（{deadline}）完成，{people} 的人按时完成采样；到场 {arrived} 人，完成采样 {sampled} 人。",
+    ),
+    "c_sum_times": (
+        "Swabbing stops admitting at {close}; the median site has its last swab at {median}, the last site at {last}.",
+        "{close} 停止入场；采样点完成时间中位数为 {median}，最后一个采样点在 {last} 完成。",
+    ),
+    "c_latest": (
+        "The last site to finish (replication 1) is {name} (template {template}, district: {district}; {stations} "
+        "stations, {population} residents) at {at}: {why}.",
+        "最后完成的采样点（第 1 次运行）为 {name}（模板 {template}，区域：{district}；{stations} 个采样台，{population} 名居民），"
+        "于 {at} 完成：{why}。",
+    ),
+    "c_site_n": ("site {n}", "第 {n} 号采样点"),
+    "c_sep": ("; ", "；"),
+    "c_why_load": (
+        "{n} residents per station against a city median of {median}",
+        "每个采样台 {n} 名居民，全市中位数为 {median}",
+    ),
+    "c_why_busy": ("its stations were busy {util} of the time", "其采样台利用率 {util}"),
+    "c_why_chance": (
+        "its load is typical; its queue grew by random bunching of arrivals",
+        "负荷属一般水平，排队来自到达的随机聚集",
+    ),
+    "c_sum_lab": (
+        "The labs' backlog peaks at {peak} tubes waiting; the last result is out at {last}.",
+        "实验室积压峰值 {peak} 管；最后一个结果于 {last} 出具。",
+    ),
+    "c_sum_over": (
+        "{over} tubes reach the lab after the {limit}-minute room-temperature limit (oldest: {max} minutes).",
+        "{over} 管送达实验室时超过 {limit} 分钟常温存放时限（最久 {max} 分钟）。",
+    ),
+    "c_sum_age_ok": (
+        "Every tube reaches the lab within the {limit}-minute room-temperature limit (oldest: {max} minutes).",
+        "所有采样管均在 {limit} 分钟常温存放时限内送达实验室（最久 {max} 分钟）。",
+    ),
+    "c_next_day_short": ("next day", "次日"),
+    "c_day_n_short": ("day {day}", "第 {day} 日"),
+    "c_tile_sites": ("of sites done by the deadline", "的采样点按时完成"),
+    "c_tile_last": ("last site finishes", "最后一个采样点完成"),
+    "c_tile_lab": ("last lab result", "最后一个检测结果"),
+    "c_in_deadline": ("Deadline", "完成时限"),
+    "c_v_deadline": ("every site done within {hours} h of opening ({at})", "开放后 {hours} 小时内（{at}）全部完成"),
+    "c_v_clock": ("{open} to {close} ({hours} h)", "{open} 至 {close}（{hours} 小时）"),
+    "c_in_sites": ("Sites: {template}", "采样点：{template}"),
+    "c_v_sites": (
+        "{count} sites of {stations} stations, {population} residents each (district: {district}); swab {swab}; "
+        "{pool} swabs per tube; turnout {turnout}",
+        "{count} 个采样点，每点 {stations} 个采样台、{population} 名居民（区域：{district}）；采样 {swab}；每管 {pool} 人；"
+        "到场率 {turnout}",
+    ),
+    "c_in_lab": ("Lab: {name}", "实验室：{name}"),
+    "c_v_lab": (
+        "{per_hour} tubes an hour (about {per_day} a day); result {turnaround} h after processing starts",
+        "每小时 {per_hour} 管（每天约 {per_day} 管）；开始检测后 {turnaround} 小时出结果",
+    ),
+    "c_v_limit": (
+        "{minutes} min from the first swab in a tube to the lab",
+        "从管内首个拭子采集到送达实验室不超过 {minutes} 分钟",
+    ),
+    "c_kpi_note": (
+        "Mean over {n} replication(s) with a Student-t 95% interval for the mean (none with one replication). "
+        "Rounding: whole numbers and values of 100 or more without decimals, utilisation to 2 decimals, shares "
+        "(0-1) to 3 decimals, everything else to 1 decimal. Times in minutes after opening.",
+        "{n} 次重复运行的均值及其 t 分布 95% 置信区间（仅一次运行时无区间）。取整规则：整数及 100 以上的数不保留小数，"
+        "利用率保留 2 位小数，比例（0-1）保留 3 位小数，其余保留 1 位小数。时间为开放后分钟数。",
+    ),
+    "c_fig_cumulative": ("People swabbed by hour, against the deadline", "各小时累计采样人数与完成时限"),
+    "c_fig_backlog": ("Tubes waiting at each lab", "各实验室待检采样管"),
+    "c_fig_completion": ("When the sites finish", "各采样点完成时间分布"),
+    "c_cap_cumulative": (
+        "People swabbed by the end of each hour after opening, all sites together, mean over replications "
+        "(hourly.csv). Dashed grey: people who came; dashed red: the deadline.",
+        "开放后每小时末全市累计完成采样人数，各次运行均值（hourly.csv）。灰色虚线为到场人数；红色虚线为完成时限。",
+    ),
+    "c_cap_backlog": (
+        "Tubes delivered but not yet processed, every 10 minutes, mean over replications (lab_backlog.csv). "
+        "Dash-dot: the last result (mean); dashed red: the deadline.",
+        "已送达尚未检测的采样管数，每 10 分钟一点，各次运行均值（lab_backlog.csv）。点划线为最后一个结果（均值）；红色虚线为完成时限。",
+    ),
+    "c_cap_completion": (
+        "Number of sites by the time of their last swab: every site of every replication (sites.csv). Dashed red: "
+        "the deadline (named at the right edge when it is later than every site); dotted: admissions stop.",
+        "按最后一人采样完成时间统计的采样点数：所有运行的所有采样点（sites.csv）。红色虚线为完成时限（晚于所有采样点时在右缘标注）；"
+        "点线为停止入场时间。",
+    ),
+    "c_ax_tubes": ("Tubes waiting", "待检管数"),
+    "c_ax_sites": ("Sites per {width} min", "采样点数（每 {width} 分钟）"),
+    "c_lbl_swabbed": ("Swabbed (cumulative)", "累计完成采样"),
+    "c_lbl_last_result": ("last result {at}", "最后结果 {at}"),
+    "c_lbl_no_backlog": ("no tube waits at any time", "任何时刻都没有待检积压"),
+    "c_lbl_came": ("{n} people came", "到场 {n} 人"),
+    "c_lbl_deadline": ("deadline {at}", "时限 {at}"),
+    "c_a1": (
+        "Each site is simulated on its own (discrete-event, simpy) with Poisson arrivals while it is open; sites "
+        "share nothing but the labs.",
+        "每个采样点独立进行离散事件仿真（simpy），开放期间按泊松过程到达；各点之间仅共用实验室。",
+    ),
+    "c_a2": (
+        "Sealed tubes are collected on the courier's schedule and streamed into the labs, which process tubes "
+        "first come first served at their capacity.",
+        "封管后的采样管按转运计划送往实验室；实验室按到达先后、以其检测能力处理。",
+    ),
+    "c_a3": (
+        "A site is done by the deadline when its last swab is before the deadline and nobody who came was left unserved.",
+        "采样点最后一人在时限前完成且无到场未采者，即视为按时完成。",
+    ),
+    "c_a4": (
+        "Numbers without a source in the table of inputs are planning assumptions, not measurements.",
+        "输入表中未注明来源的数字为规划假设，并非实测。",
+    ),
     "pdf_missing": (
         "report.pdf not written: install the optional extra (pip install 'drill-sim[pdf]').",
         "未生成 report.pdf：请安装可选组件（pip install 'drill-sim[pdf]'）。",

@@ -7,6 +7,7 @@ here is an assumption, documented in scenarios/README.md.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import TYPE_CHECKING, Literal
 
@@ -16,9 +17,10 @@ from .distributions import Dist, Exponential, Uniform
 from .types import Clock, Count, Model, PositiveCount, PositiveDuration, Rate, Share
 
 if TYPE_CHECKING:
-    from .schema import Scenario
+    from .schema import Scenario, Site
 
 _GATE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+MAIN_SITE = "main"  # the scenario's `site:`; further sites are community.sites
 
 
 class GateStep(Model):
@@ -70,8 +72,9 @@ class Courtyard(Model):
     name: str = Field(min_length=1)
     buildings: list[str] | None = Field(None, description="arrivals.callup buildings; default: the one named so")
     residents: Count | None = Field(None, description="weight for walk-ins and background; default: its buildings'")
-    walk: Dist | None = Field(None, description="walking time gate → site; default community.walk")
+    walk: Dist | None = Field(None, description="walking time gate → its site; default community.walk")
     gates: list[Gate] = Field(default_factory=lambda: [Gate()], min_length=1)
+    site: str = Field(MAIN_SITE, description="its residents' site: 'main' (key site) or a community.sites name")
 
 
 class Feedback(Model):
@@ -104,7 +107,7 @@ class Returnees(Model):
 
 
 class Community(Model):
-    """Courtyards with gated entrances around one sampling site, and how buildings are called."""
+    """Courtyards with gated entrances around the sampling site(s), and how buildings are called."""
 
     control: Literal["timetable", "feedback"] = "timetable"
     feedback: Feedback = Feedback()
@@ -116,6 +119,7 @@ class Community(Model):
     background: Background | None = None
     returnees: Returnees | None = None
     until: Clock | None = Field(None, description="background and returnee flows stop; default clock close")
+    sites: dict[str, Site] = Field(default_factory=dict, description="further sites by name; key site is 'main'")
 
     @model_validator(mode="after")
     def _steps_in_order(self) -> Community:
@@ -134,7 +138,30 @@ class Community(Model):
             if name in seen:
                 raise ValueError(f"two gates are named {name!r}; give each gate its own name")
             seen.add(name)
+        self._sites_named()
         return self
+
+    def _sites_named(self) -> None:
+        """Site names fit KPI names; every courtyard's site exists (with the nearest name suggested)."""
+        for name in self.sites:
+            if name == MAIN_SITE or not _GATE_NAME.match(name):
+                raise ValueError(f"sites: site name {name!r} must not be {MAIN_SITE!r} and may hold only "
+                                 "letters, digits, '-' and '_'")  # fmt: skip
+        known = self.site_names()
+        for k, yard in enumerate(self.courtyards):
+            if yard.site not in known:
+                close = difflib.get_close_matches(yard.site, known, n=1, cutoff=0.5)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ValueError(f"courtyards.{k}.site: no site named {yard.site!r}; {hint}sites: {', '.join(known)}")
+
+    def site_names(self) -> list[str]:
+        """The main site (key site), then community.sites in their order."""
+        return [MAIN_SITE, *self.sites]
+
+    def courtyard_sites(self) -> list[int]:
+        """Each courtyard's site as an index into site_names()."""
+        names = self.site_names()
+        return [names.index(yard.site) for yard in self.courtyards]
 
     def gate_names(self) -> list[str]:
         """Every gate's name, courtyard by courtyard (unnamed gates are named after their courtyard)."""
@@ -169,3 +196,9 @@ class Community(Model):
             raise ValueError("community.control: feedback calls buildings, so it needs arrivals.callup")
         if self.check.abnormal > 0 and scenario.site.isolation is None:
             raise ValueError("community.check.abnormal: above 0 it needs a site.isolation zone")
+        if self.check.abnormal > 0:
+            for name, site in self.sites.items():
+                if site.isolation is None:
+                    raise ValueError(f"community.sites.{name}: check.abnormal above 0 needs an isolation zone")
+        if self.sites and scenario.staff is not None:
+            raise ValueError("community.sites: staff rotations are modelled for one site only; drop staff or sites")

@@ -46,6 +46,12 @@ class Building(Model):
     residents: PositiveCount
     at: Clock | None = Field(None, description="call time; else start + position × interval")
     turnout: Share | None = Field(None, description="overrides callup.turnout")
+    sealed: bool | None = Field(
+        None, description="one tube per household (sealed compound, 封闭小区); default pooling.per_household"
+    )
+    household_size: float | None = Field(
+        None, ge=1, le=20, description="mean people per household; default pooling.household_size"
+    )
 
 
 class Late(Model):
@@ -164,8 +170,21 @@ class Site(Model):
         return self
 
 
+Community.model_rebuild(_types_namespace={"Site": Site})  # community.sites holds further Sites
+
+
 class Pooling(Model):
+    """Swabs per tube (混采); households of sealed compounds (封闭小区) fill one tube each."""
+
     size: PositiveCount = Field(1, le=50, description="swabs per tube (1, 5, 10, 20 in practice)")
+    per_household: bool = Field(False, description="every call-up building is sealed: one tube per household")
+    household_size: float = Field(2.1, ge=1, le=20, description="mean people per household (at least 1 each)")
+
+    def sealed(self, building: Building) -> bool:
+        return building.sealed if building.sealed is not None else self.per_household
+
+    def mean_household(self, building: Building) -> float:
+        return building.household_size if building.household_size is not None else self.household_size
 
 
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_.<>-]+)\s*(<=|>=|<|>)\s*(-?[0-9.]+)\s*$")

@@ -7,7 +7,16 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic import BaseModel as _PydanticModel
 
-from .units import CLOCK_HELP, DURATION_HELP, RATE_HELP, format_duration, parse_clock, parse_duration, parse_rate
+from .units import (
+    CLOCK_HELP,
+    DURATION_HELP,
+    RATE_HELP,
+    format_duration,
+    format_rate,
+    parse_clock,
+    parse_duration,
+    parse_rate,
+)
 
 
 class Model(_PydanticModel):
@@ -36,7 +45,7 @@ def _clock_text(seconds: float) -> str:
 
 # Serialisers write values back in the planner's units, so a dumped scenario loads again.
 _AS_SECONDS = PlainSerializer(format_duration, return_type=str, when_used="json")
-_AS_PER_HOUR = PlainSerializer(lambda v: f"{v * 3600:g}/h", return_type=str, when_used="json")
+_AS_PER_HOUR = PlainSerializer(format_rate, return_type=str, when_used="json")
 _AS_CLOCK = PlainSerializer(_clock_text, return_type=str, when_used="json")
 
 _DURATION_SCHEMA = WithJsonSchema(

@@ -94,9 +94,18 @@ def format_clock(seconds: float) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    """Seconds → a short form that parses back: '45s', '12min', '4h'."""
+    """Seconds → a short form that parses back to the same number: '45s', '12min', '4h'."""
     if seconds and seconds % 3600 == 0:
-        return f"{seconds / 3600:g}h"
+        return f"{seconds / 3600:.15g}h"
     if seconds and seconds % 60 == 0:
-        return f"{seconds / 60:g}min"
-    return f"{seconds:g}s"
+        return f"{seconds / 60:.15g}min"
+    return f"{seconds:.17g}s"
+
+
+def format_rate(per_second: float) -> str:
+    """Events per second → '500/h', '1600000/d' (the unit that makes a whole number), parsing back exactly."""
+    for unit, seconds in (("s", 1.0), ("min", 60.0), ("h", 3600.0), ("d", 86400.0)):
+        count = per_second * seconds
+        if count >= 1 and abs(count - round(count)) <= 1e-9 * count:
+            return f"{round(count)}/{unit}"
+    return f"{per_second * 3600:.17g}/h"

@@ -1,0 +1,139 @@
+"""The city round's report: builds in both languages, self-contained, its KPI numbers are summary.json's."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim import load_scenario
+from sim.city_results import write_city_results
+from sim.cli import main
+from sim.experiment.city import run_city
+from sim.report import build_report
+from sim.report.analysis import decimals
+from sim.scenario.city import expand_sites
+
+XIAN = Path(__file__).parent.parent / "scenarios" / "xian-2021-12-27.yaml"
+SMALL = ["sites.0.count=8", "sites.1.count=4"]  # 12 sites instead of 5,077
+CITY_FIGURES = ("city_cumulative", "city_backlog", "city_completion")
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small Xi'an round, 2 replications (so the KPI table has intervals)."""
+    folder = tmp_path_factory.mktemp("city")
+    scenario = expand_sites(load_scenario(XIAN, SMALL), XIAN.parent)
+    write_city_results(run_city(scenario, 2), folder, str(XIAN))
+    return folder
+
+
+class _Page(HTMLParser):
+    """Tags, URL-bearing attributes, text and the KPI table cells (data-kpi rows, data-field spans)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+        self.text: list[str] = []
+        self.cells: dict[tuple[str, str], str] = {}
+        self._kpi: str | None = None
+        self._field: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append(tag)
+        self.urls += [a[n] or "" for n in ("src", "href", "srcset", "poster", "data", "action") if a.get(n) is not None]
+        if tag == "tr":
+            self._kpi = a.get("data-kpi")
+        if tag == "span" and self._kpi and a.get("data-field"):
+            self._field = a["data-field"]
+            self.cells[(self._kpi, self._field)] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span":
+            self._field = None
+        if tag == "tr":
+            self._kpi = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._kpi and self._field:
+            self.cells[(self._kpi, self._field)] += data
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_city_report_builds_in_both_languages(city: Path, lang: str) -> None:
+    report = build_report(city, lang, pdf=False)
+    text = "".join(_parse(report.html).text)
+    assert ("全市核酸检测轮次报告" in text) == (lang == "zh")
+    assert ("City testing round report" in text) == (lang == "en")
+    assert "Xi'an round 2021-12-27" in text
+    markdown = report.markdown.read_text(encoding="utf-8")
+    for name in CITY_FIGURES:
+        assert (city / "figures" / f"{name}.png").stat().st_size > 5000
+        assert (city / "figures" / f"{name}.svg").is_file()
+        assert f"](figures/{name}.png)" in markdown
+    assert not (city / "figures" / "occupancy.png").exists()  # no site figures for a city
+
+
+def test_city_report_is_self_contained(city: Path) -> None:
+    page = _parse(build_report(city, "en", pdf=False).html)
+    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    assert len(page.urls) == len(CITY_FIGURES)
+    assert all(url.startswith("data:image/png;base64,") for url in page.urls)
+    html = (city / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"url\(|@import|https?://", html)
+
+
+def test_city_kpi_numbers_equal_summary_json(city: Path) -> None:
+    summary = json.loads((city / "summary.json").read_text(encoding="utf-8"))
+    cells = _parse(build_report(city, "en", pdf=False).html).cells
+    assert {kpi for kpi, _ in cells} == set(summary["kpis"])
+    for (kpi, field), cell in cells.items():
+        value = summary["kpis"][kpi][field]
+        if value is None:
+            assert cell.strip() == "—", (kpi, field)
+            continue
+        text = cell.replace(",", "")
+        places = len(text.split(".")[1]) if "." in text else 0
+        assert abs(float(text) - value) <= 0.5 * 10**-places + 1e-9, (kpi, field, cell, value)
+        assert places == decimals(kpi, summary["kpis"][kpi]["mean"] if field.startswith("ci_") else value)
+    assert decimals("people.done_by_deadline.share", 0.98765) == 3  # shares are not rounded to 1.0
+
+
+def test_city_summary_follows_the_numbers(city: Path, tmp_path: Path) -> None:
+    for name in ("summary.json", "replications.csv", "sites.csv", "hourly.csv", "lab_backlog.csv", "scenario.yaml"):
+        (tmp_path / name).write_bytes((city / name).read_bytes())
+    summary = json.loads((city / "summary.json").read_text(encoding="utf-8"))
+    verdicts = {}
+    for share in (1.0, 0.75):
+        summary["kpis"]["sites.done_by_deadline.share"]["mean"] = share
+        (tmp_path / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+        html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
+        verdicts[share] = re.search(r'class="verdict (\w+)">([^<]*)', html).groups()
+    assert verdicts[1.0][0] == "ok" and "Every site finishes by the deadline (12:00 next day)" in verdicts[1.0][1]
+    assert verdicts[0.75][0] == "late" and "25% of the sites are late" in verdicts[0.75][1]
+    latest = summary["latest_site"]
+    text = " ".join(" ".join(_parse(tmp_path / "report.html").text).split())
+    assert f"{int(latest['stations'])} stations, {int(latest['population']):,} residents" in text
+
+
+def test_run_city_with_report(tmp_path: Path) -> None:
+    args = ["run", str(XIAN), *(x for s in SMALL for x in ("--set", s)), "--workers", "1", "--out", str(tmp_path),
+            "--report", "--lang", "zh"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "全市核酸检测轮次报告" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "variants.json").exists()  # no variants for a city round
