@@ -47,6 +47,18 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+# Options several commands share, defined once.
+overrides_option = click.option(
+    "--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario key."
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), help="Worker processes (default: every core; 1 = serial)."
+)
+cluster_option = click.option(
+    "--cluster", metavar="ADDRESS|local", help="Run on Dask: a scheduler address, or 'local' for a LocalCluster."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drill-sim", message="drill %(version)s")
 def main() -> None:
@@ -59,11 +71,9 @@ def main() -> None:
 @click.option("--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Results folder (default: results/<scenario file stem>/).")  # fmt: skip
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario key.")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core; 1 = serial).")
-@click.option(
-    "--cluster", metavar="ADDRESS|local", help="Run on Dask: a scheduler address, or 'local' for a LocalCluster."
-)
+@overrides_option
+@workers_option
+@cluster_option
 @click.option("--report", "with_report", is_flag=True,
               help="Also run variants (more stations, ...) and build the drill report in the results folder.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Report language.")
@@ -123,7 +133,7 @@ def _build_report(results_dir: Path, lang: str) -> None:
 
 @main.command("validate")
 @click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario key.")
+@overrides_option
 @reports_errors
 def validate_command(scenario_file: Path, overrides: tuple[str, ...]) -> None:
     """Check a scenario file; exit 2 with located messages if it is not valid."""
@@ -148,11 +158,9 @@ def schema_command() -> None:
     "--replications", "-n", type=click.IntRange(min=1), help="Replications per variant (default: the scenario's)."
 )
 @click.option("--seed", type=click.IntRange(min=0), help="Seed, shared by every variant (default: the scenario's).")
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario key.")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core; 1 = serial).")
-@click.option(
-    "--cluster", metavar="ADDRESS|local", help="Run on Dask: a scheduler address, or 'local' for a LocalCluster."
-)
+@overrides_option
+@workers_option
+@cluster_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Sweep folder (default: results/<scenario file stem>/sweep/).")  # fmt: skip
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figure per KPI.")
@@ -161,7 +169,6 @@ def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int 
                   overrides: tuple[str, ...], workers: int | None, cluster: str | None, out_dir: Path | None,
                   no_figures: bool) -> None:  # fmt: skip
     """Run a grid of variants with common random numbers; resumable (finished runs are kept)."""
-    from .experiment.executors import open_executor
     from .experiment.sweep import Axis, RunStore, run_sweep, write_sweep
     from .experiment.sweep_plot import plot_sweep
 
@@ -197,11 +204,9 @@ def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int 
 @click.option("--max-replications", type=click.IntRange(min=2), default=100, show_default=True,
               help="Cap on replications per candidate.")  # fmt: skip
 @click.option("--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's).")
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario key.")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core; 1 = serial).")
-@click.option(
-    "--cluster", metavar="ADDRESS|local", help="Run on Dask: a scheduler address, or 'local' for a LocalCluster."
-)
+@overrides_option
+@workers_option
+@cluster_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for search.csv and search.json (default: results/<scenario file stem>/search/).")  # fmt: skip
 @reports_errors
@@ -209,7 +214,6 @@ def search_command(scenario_file: Path, key: str, low: int, high: int, targets: 
                    min_replications: int, max_replications: int, seed: int | None, overrides: tuple[str, ...],
                    workers: int | None, cluster: str | None, out_dir: Path | None) -> None:  # fmt: skip
     """The smallest value of KEY meeting every target with 95% confidence (bisection)."""
-    from .experiment.executors import open_executor
     from .experiment.search import search, write_search
 
     scenario = load_scenario(scenario_file, list(overrides))

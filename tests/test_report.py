@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from report_page import parse_page
 
 from sim import Scenario, load_scenario, scenario_from_data
 from sim.cli import main
@@ -53,49 +53,6 @@ def xinhua(tmp_path_factory: pytest.TempPathFactory):
     return folder, result
 
 
-class _Collector(HTMLParser):
-    """Tags, URL-bearing attributes and the KPI table cells of a report."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.urls: list[str] = []
-        self.cells: dict[tuple[str, str], str] = {}
-        self._kpi: str | None = None
-        self._field: str | None = None
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        self.tags.append(tag)
-        for name in ("src", "href", "srcset", "poster", "data", "action", "xlink:href"):
-            if a.get(name) is not None:
-                self.urls.append(a[name] or "")
-        if tag == "tr":
-            self._kpi = a.get("data-kpi")
-        if tag == "span" and self._kpi and a.get("data-field"):
-            self._field = a["data-field"]
-            self.cells[(self._kpi, self._field)] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "span":
-            self._field = None
-        if tag == "tr":
-            self._kpi = None
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if self._kpi and self._field:
-            self.cells[(self._kpi, self._field)] += data
-
-
-def _parse(path: Path) -> _Collector:
-    parser = _Collector()
-    parser.feed(path.read_text(encoding="utf-8"))
-    parser.close()
-    return parser
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("stem", [p.stem for p in SITE_SEEDS])
 def test_report_builds_for_every_seed_scenario(seed_results: dict[str, Path], stem: str, lang: str) -> None:
@@ -105,7 +62,7 @@ def test_report_builds_for_every_seed_scenario(seed_results: dict[str, Path], st
     for name in CORE_FIGURES:
         assert (folder / "figures" / f"{name}.png").stat().st_size > 5000
         assert (folder / "figures" / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
-    page = _parse(report.html)
+    page = parse_page(report.html)
     text = "".join(page.text)
     assert ("核酸检测演练报告" in text) == (lang == "zh")
     assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["scenario"] in text
@@ -116,7 +73,7 @@ def test_report_builds_for_every_seed_scenario(seed_results: dict[str, Path], st
 
 def test_html_is_self_contained(xinhua) -> None:
     folder, _ = xinhua
-    page = _parse(folder / "report.html")
+    page = parse_page(folder / "report.html")
     assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
     assert page.urls, "the figures should be embedded as images"
     for url in page.urls:
@@ -136,7 +93,7 @@ def test_scenario_text_is_escaped(tmp_path: Path) -> None:
     html = report.html.read_text(encoding="utf-8")
     assert "<script>" not in html and "<b>bold</b>" not in html and '<img src="http' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    page = _parse(report.html)
+    page = parse_page(report.html)
     assert "script" not in page.tags
     assert "<script>alert(1)</script>" in "".join(page.text)  # shown to the reader as text
     markdown = report.markdown.read_text(encoding="utf-8")
@@ -153,7 +110,7 @@ def _number(cell: str) -> tuple[float, int]:
 def test_every_kpi_table_number_equals_summary_json(xinhua) -> None:
     folder, _ = xinhua
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    cells = _parse(folder / "report.html").cells
+    cells = parse_page(folder / "report.html").cells
     assert {kpi for kpi, _ in cells} == set(summary["kpis"])
     checked = 0
     for (kpi, field), cell in cells.items():
@@ -187,7 +144,7 @@ def test_recommendations_come_from_variants_json(xinhua) -> None:
     stations = base.scenario.site.sampling.stations
     first = variants["variants"][0]
     assert (first["key"], first["value"], first["base_value"]) == ("site.sampling.stations", stations + 1, stations)
-    text = " ".join(" ".join(_parse(folder / "report.html").text).split())
+    text = " ".join(" ".join(parse_page(folder / "report.html").text).split())
     old = variants["base"]["kpis"]["wait.total.p95_min"]["mean"]
     new = first["kpis"]["wait.total.p95_min"]["mean"]
     assert f"With {stations + 1} stations instead of {stations}, the 95th-percentile wait" in text
@@ -289,7 +246,7 @@ def test_minimal_site_without_optional_parts(tmp_path: Path, lang: str) -> None:
     })  # fmt: skip
     _write_run(scenario, tmp_path)
     report = build_report(tmp_path, lang, pdf=False)
-    text = "".join(_parse(report.html).text)
+    text = "".join(parse_page(report.html).text)
     assert "Minimal site" in text
     for name in CORE_FIGURES:
         assert (tmp_path / "figures" / f"{name}.png").is_file()
@@ -328,7 +285,7 @@ def test_bottleneck_follows_the_numbers(xinhua, tmp_path: Path) -> None:
     for utilisation, saturated in ((0.973, True), (0.512, False)):
         summary["kpis"]["stations.utilization"]["mean"] = utilisation
         _save(tmp_path, summary)
-        text = " ".join(" ".join(_parse(build_report(tmp_path, "en", pdf=False).html).text).split())
+        text = " ".join(" ".join(parse_page(build_report(tmp_path, "en", pdf=False).html).text).split())
         assert ("The sampling stations are the bottleneck: they are busy 97.3%" in text) == saturated
         assert ("busy 51.2% of the time on average: not saturated" in text) == (not saturated)
 
@@ -343,7 +300,7 @@ def test_staff_and_sample_results_are_in_the_report(xinhua) -> None:
     for kpi in ("samples.age_at_lab.max_min", "samples.over_limit", "samples.result.p95_min", "lab.utilization",
                 "stations.closed_min", "recall.positives", "doorstep.people"):  # fmt: skip
         assert f'data-kpi="{kpi}"' in main_table, kpi
-    text = " ".join(" ".join(_parse(folder / "report.html").text).split())
+    text = " ".join(" ".join(parse_page(folder / "report.html").text).split())
     assert "Staff: samplers 8 on the roster, 5 on duty; stretches of at most 120 min in protective equipment" in text
     assert "FACTS.md protective equipment: rotation every 1-2 h" in text  # staff.sampler.max_stretch's source
     assert "Courier (sample transport) every 120 min" in text
@@ -357,10 +314,10 @@ def test_bottleneck_counts_closures_and_late_samples(xinhua, tmp_path: Path) -> 
     summary["kpis"]["stations.closed_min"]["mean"] = 48.0  # of 5 stations × 240 min to the last swab: 4%
     summary["kpis"]["samples.over_limit"]["mean"] = 3.5
     _save(tmp_path, summary)
-    text = " ".join(" ".join(_parse(build_report(tmp_path, "en", pdf=False).html).text).split())
+    text = " ".join(" ".join(parse_page(build_report(tmp_path, "en", pdf=False).html).text).split())
     assert "Staff changes close stations for 48 station-minutes on average (4% of the station time from" in text
     assert "Samples: 3.5 tubes on average reach the lab after the 240-minute room-temperature limit" in text
     summary["kpis"]["samples.over_limit"]["mean"] = 0.0
     _save(tmp_path, summary)
-    text = " ".join(" ".join(_parse(build_report(tmp_path, "en", pdf=False).html).text).split())
+    text = " ".join(" ".join(parse_page(build_report(tmp_path, "en", pdf=False).html).text).split())
     assert "every tube reaches the lab within the 240-minute limit" in text

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from report_page import parse_page
 
 from sim import load_scenario
 from sim.city_results import write_city_results
@@ -32,51 +32,10 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-class _Page(HTMLParser):
-    """Tags, URL-bearing attributes, text and the KPI table cells (data-kpi rows, data-field spans)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.urls: list[str] = []
-        self.text: list[str] = []
-        self.cells: dict[tuple[str, str], str] = {}
-        self._kpi: str | None = None
-        self._field: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        self.tags.append(tag)
-        self.urls += [a[n] or "" for n in ("src", "href", "srcset", "poster", "data", "action") if a.get(n) is not None]
-        if tag == "tr":
-            self._kpi = a.get("data-kpi")
-        if tag == "span" and self._kpi and a.get("data-field"):
-            self._field = a["data-field"]
-            self.cells[(self._kpi, self._field)] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "span":
-            self._field = None
-        if tag == "tr":
-            self._kpi = None
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if self._kpi and self._field:
-            self.cells[(self._kpi, self._field)] += data
-
-
-def _parse(path: Path) -> _Page:
-    page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
-    page.close()
-    return page
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_city_report_builds_in_both_languages(city: Path, lang: str) -> None:
     report = build_report(city, lang, pdf=False)
-    text = "".join(_parse(report.html).text)
+    text = "".join(parse_page(report.html).text)
     assert ("全市核酸检测轮次报告" in text) == (lang == "zh")
     assert ("City testing round report" in text) == (lang == "en")
     assert "Xi'an round 2021-12-27" in text
@@ -89,7 +48,7 @@ def test_city_report_builds_in_both_languages(city: Path, lang: str) -> None:
 
 
 def test_city_report_is_self_contained(city: Path) -> None:
-    page = _parse(build_report(city, "en", pdf=False).html)
+    page = parse_page(build_report(city, "en", pdf=False).html)
     assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
     assert len(page.urls) == len(CITY_FIGURES)
     assert all(url.startswith("data:image/png;base64,") for url in page.urls)
@@ -99,7 +58,7 @@ def test_city_report_is_self_contained(city: Path) -> None:
 
 def test_city_kpi_numbers_equal_summary_json(city: Path) -> None:
     summary = json.loads((city / "summary.json").read_text(encoding="utf-8"))
-    cells = _parse(build_report(city, "en", pdf=False).html).cells
+    cells = parse_page(build_report(city, "en", pdf=False).html).cells
     assert {kpi for kpi, _ in cells} == set(summary["kpis"])
     for (kpi, field), cell in cells.items():
         value = summary["kpis"][kpi][field]
@@ -126,7 +85,7 @@ def test_city_summary_follows_the_numbers(city: Path, tmp_path: Path) -> None:
     assert verdicts[1.0][0] == "ok" and "Every site finishes by the deadline (12:00 next day)" in verdicts[1.0][1]
     assert verdicts[0.75][0] == "late" and "25% of the sites are late" in verdicts[0.75][1]
     latest = summary["latest_site"]
-    text = " ".join(" ".join(_parse(tmp_path / "report.html").text).split())
+    text = " ".join(" ".join(parse_page(tmp_path / "report.html").text).split())
     assert f"{int(latest['stations'])} stations, {int(latest['population']):,} residents" in text
 
 
