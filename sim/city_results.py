@@ -2,13 +2,14 @@
 
 summary.json and replications.csv keep the contract of a site run; beside them:
 sites.csv (one row per site and replication, for maps and drill-down), hourly.csv
-(people swabbed by hour since open, mean over replications) and lab_backlog.csv (tubes
+(people swabbed by hour since open: mean and 95% interval over replications) and lab_backlog.csv (tubes
 waiting per lab every 10 minutes, mean over replications).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,8 +17,14 @@ import numpy as np
 import yaml
 
 from .experiment.city import CityResult, SiteIndex
+from .measure.stats import t_interval
 from .results import _fmt, atomic_write, csv_text, version
 from .scenario.units import format_clock
+
+
+def _fmt_ci(value: float) -> str:
+    """An interval end; empty where one replication gives no interval."""
+    return "" if math.isnan(value) else _fmt(value)
 
 
 def write_city_results(result: CityResult, out: Path, source: str | None = None) -> dict[str, Path]:
@@ -34,10 +41,15 @@ def write_city_results(result: CityResult, out: Path, source: str | None = None)
             site_rows.append([int(row["site"]), group.name or "", group.district, group.template,
                               *(_fmt(row[c]) for c in list(row)[1:])])  # fmt: skip
     site_header = ["site", "name", "district", "template", *list(reps[0].rows[0])[1:]]
-    hours = np.mean([r.swabbed_by_hour for r in reps], axis=0)
+    by_hour = np.array([r.swabbed_by_hour for r in reps], dtype=float)  # (replications, hours)
+    cumulative = np.cumsum(by_hour, axis=1)
+    hours = by_hour.mean(axis=0)
     last = int(np.max(np.nonzero(hours)[0])) + 1 if hours.any() else 1
-    hourly = [[h, format_clock(city.clock.open + 3600 * h), _fmt(hours[h]), _fmt(hours[: h + 1].sum())]
-              for h in range(last)]  # fmt: skip
+    hourly = []
+    for h in range(last):
+        each, total = t_interval(by_hour[:, h]), t_interval(cumulative[:, h])
+        hourly.append([h, format_clock(city.clock.open + 3600 * h), _fmt(hours[h]), *map(_fmt_ci, each),
+                       _fmt(cumulative[:, h].mean()), *map(_fmt_ci, total)])  # fmt: skip
     backlog = np.mean([[b.waiting for b in r.backlogs] for r in reps], axis=0)  # (labs, minutes)
     end = max(int(np.max(np.nonzero(backlog.sum(axis=0))[0])) + 11 if backlog.any() else 0, last * 60)
     minutes = range(0, min(end, backlog.shape[1]), 10)
@@ -55,7 +67,9 @@ def write_city_results(result: CityResult, out: Path, source: str | None = None)
     atomic_write(paths["replications"], csv_text(["replication", *names],
                  [[r.replication, *(_fmt(r.kpis[n]) for n in names)] for r in reps]), encoding="utf-8-sig")  # fmt: skip
     atomic_write(paths["sites"], csv_text(site_header, site_rows), encoding="utf-8-sig")
-    atomic_write(paths["hourly"], csv_text(["hour", "clock", "swabbed", "swabbed_cumulative"], hourly),
+    hourly_header = ["hour", "clock", "swabbed", "swabbed_ci_low", "swabbed_ci_high",
+                     "swabbed_cumulative", "swabbed_cumulative_ci_low", "swabbed_cumulative_ci_high"]  # fmt: skip
+    atomic_write(paths["hourly"], csv_text(hourly_header, hourly),
                  encoding="utf-8-sig")  # fmt: skip
     atomic_write(paths["lab_backlog"], csv_text(["minute", "clock", *(lab.name for lab in city.labs)], lab_rows),
                  encoding="utf-8-sig")  # fmt: skip

@@ -88,7 +88,7 @@ def _thousands(ax: plt.Axes) -> None:
 
 
 def cumulative(results: CityResults, lang: str) -> Figure | None:
-    """People swabbed by the end of each hour (hourly.csv, mean over replications) against the deadline."""
+    """People swabbed by the end of each hour (hourly.csv: mean, 95% band over replications) against the deadline."""
     hours, total = results.hourly.get("hour"), results.hourly.get("swabbed_cumulative")
     if not isinstance(hours, np.ndarray) or not isinstance(total, np.ndarray) or not len(hours):
         return None
@@ -96,6 +96,9 @@ def cumulative(results: CityResults, lang: str) -> Figure | None:
     y = np.r_[0.0, total]
     fig, ax = plt.subplots(figsize=(8.6, 3.3))
     ax.plot(x, y, color=GREEN, lw=1.8, marker="o", ms=3, label=t("c_lbl_swabbed", lang))
+    low, high = results.hourly.get("swabbed_cumulative_ci_low"), results.hourly.get("swabbed_cumulative_ci_high")
+    if isinstance(low, np.ndarray) and isinstance(high, np.ndarray):  # only with 2+ replications
+        ax.fill_between(x, np.r_[0.0, low], np.r_[0.0, high], color=GREEN, alpha=0.2, lw=0)
     arrived = results.kpi("people.arrived")
     if arrived is not None:
         ax.axhline(arrived, color=GREY, ls="--", lw=1, label=t("c_lbl_came", lang, n=fmt(arrived, "people")))
