@@ -121,7 +121,7 @@ def test_unknown_template_is_a_located_error() -> None:
 def test_xian_round_runs_at_reduced_scale(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [
         "run", str(ROOT / "scenarios" / "xian-2021-12-27.yaml"), "--out", str(tmp_path), "--workers", "2",
-        "--set", "sites.0.count=200", "--set", "sites.1.count=100",
+        "--set", "sites.0.count=200", "--set", "sites.1.count=100", "--replications", "2",
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -130,4 +130,7 @@ def test_xian_round_runs_at_reduced_scale(tmp_path: Path) -> None:
     assert abs(arrived - (200 * 1899 + 100 * 2848)) < 4 * np.sqrt(200 * 1899 + 100 * 2848)  # Poisson total
     for name in ("sites.csv", "hourly.csv", "lab_backlog.csv", "replications.csv", "scenario.yaml"):
         assert (tmp_path / name).stat().st_size > 0
-    assert len((tmp_path / "sites.csv").read_text(encoding="utf-8-sig").splitlines()) == 301
+    assert len((tmp_path / "sites.csv").read_text(encoding="utf-8-sig").splitlines()) == 1 + 2 * 300  # site × rep
+    hourly = (tmp_path / "hourly.csv").read_text(encoding="utf-8-sig").splitlines()
+    first = dict(zip(hourly[0].split(","), hourly[1].split(","), strict=True))
+    assert float(first["swabbed_ci_low"]) <= float(first["swabbed"]) <= float(first["swabbed_ci_high"])
