@@ -91,7 +91,7 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
             _build_report(out_dir, lang)
         return
     n = replications or scenario.replications
-    with open_executor(1 if n == 1 else workers, cluster) as executor, _progress(n) as advance:
+    with open_executor(1 if n == 1 else workers, cluster) as executor, _Progress(n) as advance:
         result = run(scenario, n, seed, executor, on_done=lambda _: advance())
     paths = write_results(result, out_dir, str(scenario_file))
     _print_summary(scenario, result.summary())
@@ -179,7 +179,7 @@ def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int 
     total = n
     for axis in axes:
         total *= len(axis.values)
-    with open_executor(workers, cluster) as executor, _progress(total, "runs") as advance:
+    with open_executor(workers, cluster) as executor, _Progress(total, "runs") as advance:
         result = run_sweep(scenario, axes, n, seed, executor, RunStore(out_dir / "runs"), on_done=lambda _: advance())
     paths = write_sweep(result, out_dir)
     figures = [] if no_figures else plot_sweep(*result.summary_rows(), result.keys, out_dir / "figures")
@@ -244,7 +244,7 @@ def _run_city(city: City, scenario_file: Path, replications: int | None, seed: i
               workers: int | None, cluster: str | None) -> None:  # fmt: skip
     """A city round: sites in chunks on the executor, a progress bar by sites done."""
     n = replications or city.replications
-    with open_executor(workers, cluster) as executor, _progress(n * len(SiteIndex(city)), "sites") as advance:
+    with open_executor(workers, cluster) as executor, _Progress(n * len(SiteIndex(city)), "sites") as advance:
         result = run_city(city, n, seed, executor, on_sites_done=advance)
     paths = write_city_results(result, out_dir, str(scenario_file))
     summary = result.summary()
@@ -256,6 +256,8 @@ def _run_city(city: City, scenario_file: Path, replications: int | None, seed: i
 
 
 class _Progress:
+    """A rich progress bar on a terminal, nothing otherwise; `with` gives the advance callback."""
+
     def __init__(self, total: int, label: str = "replications"):
         self.total = total
         self.label = label
@@ -273,10 +275,6 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def _progress(total: int, label: str = "replications") -> _Progress:
-    return _Progress(total, label)
 
 
 def _fmt(value: float | None) -> str:

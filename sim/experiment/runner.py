@@ -7,7 +7,7 @@ process pools and Dask clusters give identical numbers whatever the number of wo
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,8 +87,6 @@ class SerialExecutor(Executor):
     """Runs each task at submit time, in this process (keeps one code path for all executors)."""
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-        from concurrent.futures import Future
-
         future: Future[object] = Future()
         try:
             future.set_result(fn(*args, **kwargs))

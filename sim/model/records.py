@@ -5,7 +5,7 @@ Records first, statistics after: every KPI is a pure function of these arrays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -95,7 +95,6 @@ class Records:
     call_times: np.ndarray
     called: np.ndarray
     tubes: Tubes
-    extra: dict[str, float] = field(default_factory=dict)
     community: CommunityRecords | None = None  # gates and residents' trips (scenario key community)
     staff: StaffRecords | None = None  # rotations and post closures (scenario key staff)
     chain: ChainRecords | None = None  # boxes, courier, lab, recall, doorstep (scenario key samples)

@@ -94,13 +94,18 @@ class CityResults:
         return None if entry is None else entry.get(stat)
 
 
+def _scenario_of(folder: Path, files: tuple[str, ...], what: str) -> Scenario | City:
+    """The scenario a results folder was run from, once every file it must hold is there."""
+    missing = [name for name in files if not (folder / name).is_file()]
+    if missing:
+        raise ResultsError(f"{folder}: not {what} (missing {', '.join(missing)}); run `drill run` first")
+    return load_scenario(folder / "scenario.yaml")
+
+
 def load_city_results(folder: Path) -> CityResults:
     """Read a city round's results folder written by `drill run CITY.yaml`."""
     folder = Path(folder)
-    missing = [name for name in CITY_FILES if not (folder / name).is_file()]
-    if missing:
-        raise ResultsError(f"{folder}: not a city results folder (missing {', '.join(missing)}); run `drill run` first")
-    city = load_scenario(folder / "scenario.yaml")
+    city = _scenario_of(folder, CITY_FILES, "a city results folder")
     if not isinstance(city, City):
         raise ResultsError(f"{folder}: scenario.yaml is not a city round (kind: city)")
     return CityResults(
@@ -117,10 +122,7 @@ def load_city_results(folder: Path) -> CityResults:
 def load_results(folder: Path) -> Results:
     """Read a results folder written by `drill run`; optional files are read where present."""
     folder = Path(folder)
-    missing = [name for name in CORE_FILES if not (folder / name).is_file()]
-    if missing:
-        raise ResultsError(f"{folder}: not a results folder (missing {', '.join(missing)}); run `drill run` first")
-    scenario = load_scenario(folder / "scenario.yaml")
+    scenario = _scenario_of(folder, CORE_FILES, "a results folder")
     if not isinstance(scenario, Scenario):
         raise ResultsError(f"{folder}: a city round's results; its report is built by build_city_report")
     variants = None
