@@ -88,7 +88,7 @@ def write_results(result: RunResult, out: Path, source: str | None = None) -> di
     atomic_write(paths["replications"], csv_text(["replication", *names], rows), encoding="utf-8-sig")
     atomic_write(paths["timeseries"], csv_text(["minute", "clock", *series], ts_rows), encoding="utf-8-sig")
     atomic_write(paths["scenario"], scenario_yaml(result.scenario))
-    for name, (header, body) in result.results[0].timelines.items():  # staff.csv, courier.csv: replication 0
+    for name, (header, body) in result.results[0].timelines.items():  # staff.csv, courier.csv: replication 1
         paths[name] = out / f"{name}.csv"
         atomic_write(paths[name], csv_text(header, body), encoding="utf-8-sig")
     return paths

@@ -37,7 +37,7 @@ def _gate_alone(lanes: int, rate_per_h: float, check_mean_s: float, hours: int) 
 def test_gate_alone_matches_erlang_c(lanes: int, rate_per_h: float, check_mean_s: float) -> None:
     scenario = scenario_from_data(_gate_alone(lanes, rate_per_h, check_mean_s, hours=12))
     means = np.array([
-        replication_kpis(run_replication(scenario, r, seed=11))["checkpoint.g.wait.mean_min"] for r in range(30)
+        replication_kpis(run_replication(scenario, r, seed=11))["checkpoint.g.wait.mean_min"] for r in range(1, 31)
     ])  # fmt: skip
     expected = mmc_mean_wait(rate_per_h / 3600, check_mean_s, lanes) / 60
     se = means.std(ddof=1) / math.sqrt(len(means))
@@ -71,7 +71,7 @@ def _community(**extra: object) -> dict:
     return data
 
 
-@pytest.mark.parametrize("replication", range(3))
+@pytest.mark.parametrize("replication", range(1, 4))
 def test_every_gate_conserves_people(replication: int) -> None:
     records = run_replication(scenario_from_data(_community()), replication)
     c = records.community
@@ -104,7 +104,7 @@ def test_without_proof_through_after_sampling_with_proof_never_at_the_site() -> 
     data = _community(check={"abnormal": 0.0})
     data["clock"].pop("hard_stop")  # everyone's story ends
     scenario = scenario_from_data(data)
-    records = run_replication(scenario, 0)
+    records = run_replication(scenario, 1)
     c = records.community
     assert c is not None
     p, a = c.passages, c.actors
@@ -156,7 +156,7 @@ def _callup_scenario(control: str) -> dict:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("replication", range(3))
+@pytest.mark.parametrize("replication", range(1, 4))
 def test_feedback_callup_keeps_the_waiting_zone_under_threshold_plus_one_building(replication: int) -> None:
     bound = 40 + 80
     peaks = {}
@@ -170,7 +170,7 @@ def test_feedback_callup_keeps_the_waiting_zone_under_threshold_plus_one_buildin
 def test_feedback_calls_at_the_latest_after_max_interval() -> None:
     data = _callup_scenario("feedback")
     data["community"]["feedback"] = {"threshold": 1, "min_interval": "1min", "max_interval": "10min"}
-    records = run_replication(scenario_from_data(data), 0)
+    records = run_replication(scenario_from_data(data), 1)
     calls = np.sort(records.call_times)
     assert np.all(np.diff(calls) <= 600 + 1e-9) and np.all(np.diff(calls) >= 60 - 1e-9)
 
@@ -178,7 +178,7 @@ def test_feedback_calls_at_the_latest_after_max_interval() -> None:
 def test_no_community_no_checkpoint_kpis_and_control_can_be_set() -> None:
     data = _callup_scenario("timetable")
     plain = {k: v for k, v in data.items() if k != "community"}
-    kpis = replication_kpis(run_replication(scenario_from_data(plain), 0))
+    kpis = replication_kpis(run_replication(scenario_from_data(plain), 1))
     assert not any(name.startswith(("checkpoint.", "trip.")) for name in kpis)
     scenario = scenario_from_data(data, overrides=["community.control=feedback"])
     assert scenario.community is not None and scenario.community.control == "feedback"

@@ -73,7 +73,7 @@ def test_replications_csv_has_a_row_per_replication_and_a_column_per_kpi(seed_ru
         rows = list(csv.DictReader(handle))
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert len(rows) == 2
-    assert [int(r["replication"]) for r in rows] == [0, 1]
+    assert [int(r["replication"]) for r in rows] == [1, 2]  # numbered from 1, as everywhere
     columns = [c for c in rows[0] if c != "replication"]
     assert columns == list(summary["kpis"])
     assert set(CORE_KPIS) <= set(columns)

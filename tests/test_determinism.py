@@ -81,7 +81,7 @@ def test_process_pool_equals_serial_run() -> None:
 
 def test_replication_does_not_depend_on_how_many_ran_before() -> None:
     scenario = load_scenario(XINHUA)
-    alone = run_replication(scenario, 3, seed=5)
+    alone = run_replication(scenario, 4, seed=5)
     again = run(scenario, replications=4, seed=5).results[3]
     assert replication_kpis(alone, scenario.warmup) == again.kpis
 
@@ -113,7 +113,7 @@ def _variant(**site: Any) -> Any:
 )  # fmt: skip
 def test_common_random_numbers_keep_arrivals_and_swabs(change: dict[str, Any]) -> None:
     base, variant = _variant(), _variant(**change)
-    for replication in range(2):
+    for replication in range(1, 3):
         a = run_replication(base, replication, seed=9)
         b = run_replication(variant, replication, seed=9)
         assert np.array_equal(a.people["first_arrival"], b.people["first_arrival"])
@@ -133,5 +133,5 @@ def test_one_more_station_keeps_the_arrival_column_itself() -> None:
     base = _variant()
     more = _variant(sampling={"stations": 5, "registration": {"dist": "lognormal", "mean": "20s", "cv": 0.5},
                               "swab": {"dist": "lognormal", "mean": "25s", "cv": 0.4}})  # fmt: skip
-    a, b = run_replication(base, 0, seed=10), run_replication(more, 0, seed=10)
+    a, b = run_replication(base, 1, seed=10), run_replication(more, 1, seed=10)
     assert np.array_equal(a.people["arrival"], b.people["arrival"])

@@ -51,7 +51,7 @@ def test_search_replications_grow_until_decided_and_share_streams() -> None:
                     min_replications=4)  # fmt: skip
     for c in result.candidates.values():
         assert c.replications in (4, 7, 10, 13)  # the minimum first, then batches
-    # common random numbers: every candidate saw the same arrivals in replication 0
+    # common random numbers: every candidate saw the same arrivals in replication 1
     arrived = {c.kpis[0]["people.arrived"] for c in result.candidates.values()}
     assert len(arrived) == 1
 

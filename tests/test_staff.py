@@ -36,7 +36,7 @@ SAMPLER = {"max_stretch": "1h", "don": "5min", "doff": "5min", "rest": "10min"}
 
 
 def test_no_relief_closes_the_station_for_doff_rest_and_don_exactly() -> None:
-    rec = run_replication(make({"sampler": {"roster": 1, **SAMPLER}}), 0)
+    rec = run_replication(make({"sampler": {"roster": 1, **SAMPLER}}), 1)
     kpis = replication_kpis(rec)
     assert kpis["staff.rotations"] >= 3
     assert kpis["stations.closed_min"] == pytest.approx(20.0 * kpis["staff.rotations"], abs=1e-9)
@@ -49,7 +49,7 @@ def test_no_relief_closes_the_station_for_doff_rest_and_don_exactly() -> None:
 
 
 def test_a_dressed_relief_keeps_the_station_open() -> None:
-    rec = run_replication(make({"sampler": {"roster": 2, **SAMPLER}}), 0)
+    rec = run_replication(make({"sampler": {"roster": 2, **SAMPLER}}), 1)
     kpis = replication_kpis(rec)
     assert kpis["staff.rotations"] >= 3
     assert kpis["stations.closed_min"] == 0.0
@@ -61,10 +61,10 @@ def test_a_dressed_relief_keeps_the_station_open() -> None:
 
 def test_a_full_buffer_zone_makes_changes_wait() -> None:
     staff = {"sampler": {"roster": 4, "stagger": False, **SAMPLER}}
-    one_place = replication_kpis(run_replication(make(staff, stations=2, buffer=1), 0))
+    one_place = replication_kpis(run_replication(make(staff, stations=2, buffer=1), 1))
     assert one_place["buffer.wait.max_min"] > 0  # two reliefs dress at the same moment
     assert one_place["stations.closed_min"] > 0
-    two_places = replication_kpis(run_replication(make(staff, stations=2, buffer=2), 0))
+    two_places = replication_kpis(run_replication(make(staff, stations=2, buffer=2), 1))
     assert two_places["buffer.wait.max_min"] == 0.0
     assert two_places["stations.closed_min"] == 0.0
 
@@ -73,27 +73,27 @@ def test_a_roster_too_small_is_warned_about_and_measured() -> None:
     small = make({"sampler": {"roster": 1, **SAMPLER}})
     warnings = staffing_warnings(small)
     assert len(warnings) == 1 and "staff.sampler" in warnings[0] and "2 are needed" in warnings[0]
-    assert replication_kpis(run_replication(small, 0))["stations.closed_min"] > 0
+    assert replication_kpis(run_replication(small, 1))["stations.closed_min"] > 0
     assert staffing_warnings(make({"sampler": {"roster": 2, **SAMPLER}})) == []
     # 5 stations, 2 h stretches and 50 min off: 5 × 170 / 120 → 8 people
     assert roster_needed(make({"sampler": {"roster": 8}}, stations=5).staff.sampler, 5) == 8  # type: ignore[union-attr]
 
 
 def test_no_shows_leave_stations_closed() -> None:
-    rec = run_replication(make({"sampler": {"roster": 1, "no_show": 1.0, **SAMPLER}}), 0)
+    rec = run_replication(make({"sampler": {"roster": 1, "no_show": 1.0, **SAMPLER}}), 1)
     kpis = replication_kpis(rec)
     assert kpis["people.sampled"] == 0
     assert kpis["stations.closed_min"] > 0
 
 
 def test_a_disinfection_pause_stops_every_station_for_its_duration() -> None:
-    rec = run_replication(make({"pauses": [{"at": "09:30", "duration": "15min"}]}, stations=2), 0)
+    rec = run_replication(make({"pauses": [{"at": "09:30", "duration": "15min"}]}, stations=2), 1)
     assert replication_kpis(rec)["stations.closed_min"] == pytest.approx(30.0)
 
 
 def test_hand_disinfection_lowers_throughput() -> None:
-    base = replication_kpis(run_replication(make({"sampler": {"roster": 2, **SAMPLER}}), 0))
-    slow = replication_kpis(run_replication(make({"sampler": {"roster": 2, "hand_disinfection": "10s", **SAMPLER}}), 0))
+    base = replication_kpis(run_replication(make({"sampler": {"roster": 2, **SAMPLER}}), 1))
+    slow = replication_kpis(run_replication(make({"sampler": {"roster": 2, "hand_disinfection": "10s", **SAMPLER}}), 1))
     assert slow["time.completion_min"] > base["time.completion_min"]
 
 
@@ -135,7 +135,7 @@ def test_the_cli_warns_about_a_small_roster_and_writes_the_timelines(tmp_path: P
 
 def test_a_meal_break_lengthens_one_rest() -> None:
     meal = {"after": "08:30", "duration": "1h"}
-    rec = run_replication(make({"sampler": {"roster": 1, "meal": meal, **SAMPLER}}), 0)
+    rec = run_replication(make({"sampler": {"roster": 1, "meal": meal, **SAMPLER}}), 1)
     closed = rec.staff.closed  # type: ignore[union-attr]
     lengths = (closed["end"] - closed["start"]).tolist()
     assert lengths[0] == pytest.approx(3600 + 600) and lengths[1:] == pytest.approx([1200.0] * (len(lengths) - 1))

@@ -128,10 +128,10 @@ def run_city(
     n_sites = len(SiteIndex(city))
     futures = {
         executor.submit(run_chunk, city, start, min(start + chunk, n_sites), rep, seed): rep
-        for rep in range(n_reps)
+        for rep in range(1, n_reps + 1)
         for start in range(0, n_sites, chunk)
     }
-    totals = {rep: ChunkResult([], 0, 0) for rep in range(n_reps)}  # running sums: memory stays bounded
+    totals = {rep: ChunkResult([], 0, 0) for rep in range(1, n_reps + 1)}  # running sums: memory stays bounded
     for future in as_completed(futures):
         part = future.result()
         total = totals[futures[future]]

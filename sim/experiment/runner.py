@@ -27,14 +27,14 @@ class ReplicationResult:
     replication: int
     kpis: dict[str, float]
     series: dict[str, np.ndarray]
-    timelines: dict[str, tuple[list[str], list[list[object]]]] = field(default_factory=dict)  # replication 0
+    timelines: dict[str, tuple[list[str], list[list[object]]]] = field(default_factory=dict)  # replication 1
 
 
 def run_one(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:
     """One replication, measured: the unit of work sent to executors."""
     records = run_replication(scenario, replication, seed)
     return ReplicationResult(replication, replication_kpis(records, scenario.warmup), minute_series(records),
-                             timelines(records) if replication == 0 else {})  # fmt: skip
+                             timelines(records) if replication == 1 else {})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,11 @@ def run(
     executor: Executor | None = None,
     on_done: Callable[[ReplicationResult], None] | None = None,
 ) -> RunResult:
-    """Run replications 0..n-1 of a scenario; results come back in replication order."""
+    """Run replications 1..n of a scenario; results come back in replication order."""
     n = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
     executor = executor or SerialExecutor()
-    futures = [executor.submit(run_one, scenario, r, seed) for r in range(n)]
+    futures = [executor.submit(run_one, scenario, r, seed) for r in range(1, n + 1)]
     results = []
     for future in as_completed(futures):
         result = future.result()

@@ -176,7 +176,7 @@ def search(
         while c.replications < max_replications:
             start = c.replications
             stop = min(max(start + batch, min_replications), max_replications)  # the first step is the minimum
-            c.kpis.extend(_run_batch(executor, s, [(value, r) for r in range(start, stop)], seed))
+            c.kpis.extend(_run_batch(executor, s, [(value, r) for r in range(start + 1, stop + 1)], seed))
             missing = known - set(c.kpis[0])
             if missing:
                 raise OptionError(f"--target: unknown KPI {sorted(missing)[0]!r}; known: {', '.join(c.kpis[0])}")

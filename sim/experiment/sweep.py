@@ -1,6 +1,6 @@
 """Sweeps: a grid of scenario variants by dotted key path, with common random numbers.
 
-Every variant runs replications 0..n-1 with the same seed, so each activity draws from the same
+Every variant runs replications 1..n with the same seed, so each activity draws from the same
 stream in every variant and differences between variants are not noise (desmod-style factorial
 runs, Mesa-style tidy rows). Each finished (variant, replication) run is saved at once, atomically,
 as one small JSON file; the tables are assembled from those files. An interrupted sweep therefore
@@ -167,7 +167,7 @@ class SweepResult:
 
     @property
     def kpi_names(self) -> list[str]:
-        return list(self.kpis[(0, 0)]) if self.kpis else []
+        return list(self.kpis[(0, 1)]) if self.kpis else []
 
     @property
     def keys(self) -> list[str]:
@@ -179,7 +179,7 @@ class SweepResult:
         header = ["variant", *self.keys, "replication", *names]
         body = []
         for i, v in enumerate(self.variants):
-            for r in range(self.replications):
+            for r in range(1, self.replications + 1):
                 kpis = self.kpis[(i, r)]
                 body.append([v.key, *(value for _, value in v.changes), r, *(kpis[n] for n in names)])
         return header, body
@@ -190,7 +190,7 @@ class SweepResult:
         body = []
         for i, v in enumerate(self.variants):
             for name in self.kpi_names:
-                values = np.array([self.kpis[(i, r)][name] for r in range(self.replications)])
+                values = np.array([self.kpis[(i, r)][name] for r in range(1, self.replications + 1)])
                 d = describe(values)
                 body.append([v.key, *(value for _, value in v.changes), name, len(values),
                              *(d[k] for k in ("mean", "ci_low", "ci_high", "std", "min", "max"))])  # fmt: skip
@@ -219,7 +219,7 @@ def run_sweep(
     kpis: dict[tuple[int, int], dict[str, float]] = {}
     todo: list[tuple[int, int]] = []
     for i, v in enumerate(variants):
-        for r in range(n):
+        for r in range(1, n + 1):
             saved = store.load(v, r, seed) if store is not None else None
             if saved is None:
                 todo.append((i, r))

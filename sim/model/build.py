@@ -58,7 +58,7 @@ def further_sites(env: simpy.Environment, scenario: Scenario, streams: Streams, 
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int | None = None, site: int | None = None) -> Records:
-    """Simulate one replication of a scenario and return its records.
+    """Simulate replication 1, 2, ... of a scenario and return its records.
 
     `site` numbers a site within a city: it gives the site its own random streams.
     """

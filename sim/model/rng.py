@@ -13,8 +13,13 @@ import numpy as np
 
 
 def stream(seed: int, replication: int, activity: str, site: int | None = None) -> np.random.Generator:
-    """The generator of one activity in one replication (of one site of a city, if given)."""
-    key = (replication,) + (() if site is None else (site,)) + (zlib.crc32(activity.encode("utf-8")),)
+    """The generator of one activity in replication 1, 2, ... (of one site of a city, if given).
+
+    Replications are numbered from 1 wherever a user sees them; the stream key counts from 0.
+    """
+    if replication < 1:
+        raise ValueError(f"replications are numbered from 1, not {replication}")
+    key = (replication - 1,) + (() if site is None else (site,)) + (zlib.crc32(activity.encode("utf-8")),)
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
@@ -22,6 +27,8 @@ class Streams:
     """Lazily created per-activity streams of one replication."""
 
     def __init__(self, seed: int, replication: int, site: int | None = None):
+        if replication < 1:
+            raise ValueError(f"replications are numbered from 1, not {replication}")
         self.seed = seed
         self.replication = replication
         self.site = site

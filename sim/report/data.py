@@ -54,7 +54,7 @@ class Results:
         return column if isinstance(column, np.ndarray) else None
 
     def timeline(self, name: str) -> list[dict[str, str]]:
-        """Rows of staff.csv or courier.csv (replication 0), as text; empty where the part is absent."""
+        """Rows of staff.csv or courier.csv (replication 1), as text; empty where the part is absent."""
         columns = self.extra_csv.get(name)
         if not columns:
             return []
