@@ -2,7 +2,7 @@
 
 from .errors import DrillError, OptionError, ScenarioError
 from .experiment import RunResult, open_executor, run
-from .experiment.sweep import variant
+from .experiment.plan import variant
 from .model.build import run_replication
 from .scenario import Scenario, load_scenario, scenario_from_data, scenario_from_text
 

@@ -25,11 +25,13 @@ from typing import Any
 import pandas as pd
 
 from .experiment.executors import open_executor
+from .experiment.plan import variant
 from .experiment.runner import RunResult
 from .experiment.runner import run as run_replications
-from .experiment.search import SearchResult, Target
+from .experiment.search import SearchResult
 from .experiment.search import search as search_values
-from .experiment.sweep import Axis, Done, RunStore, SweepResult, run_sweep, variant
+from .experiment.sweep import Axis, Done, RunStore, SweepResult, run_sweep
+from .experiment.verdict import Target
 from .scenario import Scenario, load_scenario
 from .scenario.units import format_clock
 
@@ -41,7 +43,7 @@ class RunTables:
     """One scenario's replications as tables."""
 
     replications: pd.DataFrame  # one row per replication, one column per KPI
-    summary: pd.DataFrame  # index: KPI; columns mean, ci_low, ci_high, std, min, max
+    summary: pd.DataFrame  # index: KPI; columns mean, ci_low, ci_high, std, min, max, n (defined in), interval
     timeseries: pd.DataFrame  # one row per minute since open: mean and max of each level
     result: RunResult
 
@@ -106,7 +108,9 @@ def run(
     if bar:
         bar.close()
     reps = pd.DataFrame([r.kpis for r in result.results], index=pd.RangeIndex(n, name="replication"))
-    summary = pd.DataFrame(result.summary()["kpis"]).T.astype(float)
+    summary = pd.DataFrame(result.summary()["kpis"]).T
+    numbers = [c for c in summary.columns if c != "interval"]
+    summary[numbers] = summary[numbers].astype(float)
     summary.index.name = "kpi"
     series = pd.DataFrame(result.timeseries())
     series["minute"] = series["minute"].astype(int)

@@ -17,9 +17,10 @@ from rich.table import Table
 from .city_results import write_city_results
 from .errors import DrillError, ScenarioError
 from .experiment import open_executor, run
+from .experiment.brief import brief, num, recommendation_line, staffing_line
 from .experiment.city import SiteIndex, run_city
 from .experiment.recommend import run_variants
-from .queueing import offered_load
+from .measure.catalogue import PARTS, is_key, part_of
 from .results import write_results
 from .scenario import Scenario, load_scenario
 from .scenario.city import City, expand_sites
@@ -77,10 +78,11 @@ def main() -> None:
 @click.option("--report", "with_report", is_flag=True,
               help="Also run variants (more stations, ...) and build the drill report in the results folder.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Report language.")
+@click.option("--all", "everything", is_flag=True, help="Show every KPI in the table, not only the key ones.")
 @reports_errors
 def run_command(scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path | None,
                 overrides: tuple[str, ...], workers: int | None, cluster: str | None = None,
-                with_report: bool = False, lang: str = "en") -> None:  # fmt: skip
+                with_report: bool = False, lang: str = "en", everything: bool = False) -> None:  # fmt: skip
     """Run a scenario's replications, print the summary and write the results files."""
     scenario = load_scenario(scenario_file, list(overrides))
     out_dir = out_dir or Path("results") / scenario_file.stem
@@ -94,11 +96,13 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
     with open_executor(1 if n == 1 else workers, cluster) as executor, _Progress(n) as advance:
         result = run(scenario, n, seed, executor, on_done=lambda _: advance())
     paths = write_results(result, out_dir, str(scenario_file))
-    _print_summary(scenario, result.summary())
+    _print_summary(scenario, result.summary(), everything)
     out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
     if with_report:
         with open_executor(1 if n == 1 else workers, cluster) as executor:
-            out.print(f"Variants: {run_variants(result, out_dir, executor=executor)}", markup=False)
+            variants = run_variants(result, out_dir, executor=executor)
+        out.print(recommendation_line(json.loads(variants.read_text(encoding="utf-8"))), markup=False)
+        out.print(f"Variants: {variants}", markup=False)
         _build_report(out_dir, lang)
 
 
@@ -248,7 +252,7 @@ def _run_city(city: City, scenario_file: Path, replications: int | None, seed: i
         result = run_city(city, n, seed, executor, on_sites_done=advance)
     paths = write_city_results(result, out_dir, str(scenario_file))
     summary = result.summary()
-    out.print(_kpi_table(f"{city.name} — {n} replication(s), seed {summary['seed']}", summary))
+    out.print(_kpi_table(f"{city.name} — {n} replication(s), seed {summary['seed']}", summary, everything=True))
     latest = summary["latest_site"]
     out.print(f"Latest site: #{latest['site']:.0f}, done {latest['completion_min']:.0f} min after opening "
               f"({latest['why']}).", markup=False)  # fmt: skip
@@ -278,42 +282,55 @@ class _Progress:
 
 
 def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:.2f}"
+    return num(value)
 
 
-def _per_gate(name: str) -> bool:
-    """A gate's own KPI (checkpoint.<gate>.…); the terminal shows the all-gates total instead."""
-    return name.startswith("checkpoint.") and not name.startswith("checkpoint.all.")
+PART_TITLES = {
+    "people": "Who was swabbed", "time": "When", "waits": "Waits (minutes)", "site": "The site",
+    "gates": "Residence gates (卡口)", "staff": "Staff", "samples": "Samples to the lab", "recall": "Recall",
+    "doorstep": "Door-to-door", "sites": "Each site", "city": "The city", "other": "Other",
+}  # fmt: skip
 
 
-def _kpi_table(title: str, summary: dict[str, Any]) -> Table:
-    shown = {name: s for name, s in summary["kpis"].items() if not _per_gate(name)}
-    hidden = len(summary["kpis"]) - len(shown)
-    caption = f"{hidden} per-gate KPIs are in summary.json" if hidden else None
+def _kpi_table(title: str, summary: dict[str, Any], everything: bool = True) -> Table:
+    """KPIs grouped by part; only the key rows unless `everything` (the rest are in summary.json)."""
+    kpis = summary["kpis"]
+    shown = [name for name in kpis if everything or is_key(name)]
+    hidden = len(kpis) - len(shown)
+    caption = f"{hidden} more rows: --all, or summary.json" if hidden else None
     table = Table(title=title, caption=caption)
-    table.add_column("KPI", no_wrap=True, min_width=max(len(name) for name in shown))
+    table.add_column("KPI", no_wrap=True, min_width=max([len(name) for name in shown] + [8]))
     for column in ("mean", "95% CI", "min", "max"):
         table.add_column(column, justify="right")
-    for name, s in shown.items():
-        ci = "—" if s["ci_low"] is None else f"{_fmt(s['ci_low'])} – {_fmt(s['ci_high'])}"
-        table.add_row(name, _fmt(s["mean"]), ci, _fmt(s["min"]), _fmt(s["max"]))
+    order = {part: k for k, part in enumerate([*PARTS, "other"])}
+    by_part: dict[str, list[str]] = {}
+    for name in shown:
+        by_part.setdefault(part_of(name), []).append(name)
+    for part in sorted(by_part, key=lambda p: order.get(p, len(order))):
+        table.add_row(f"[bold]{PART_TITLES.get(part, part)}[/bold]", "", "", "", "")
+        for name in by_part[part]:
+            s = kpis[name]
+            ci = "—" if s["ci_low"] is None else f"{_fmt(s['ci_low'])} – {_fmt(s['ci_high'])}"
+            label = name if s.get("n") in (None, summary.get("replications")) else f"{name} (in {s['n']})"
+            table.add_row(f"  {label}", _fmt(s["mean"]), ci, _fmt(s["min"]), _fmt(s["max"]))
     return table
 
 
-def _print_summary(scenario: Scenario, summary: dict[str, Any]) -> None:
-    out.print(_kpi_table(f"{scenario.name} — {summary['replications']} replications, seed {summary['seed']}", summary))
-    load = offered_load(scenario)
-    line = (f"Sanity: offered load {load['load_per_station']:.2f} per station "
-            f"({load['arrival_per_hour']:.0f}/h arriving on average, stations can do about "
-            f"{load['capacity_per_hour']:.0f}/h).")  # fmt: skip
-    out.print(line, markup=False)
+def _print_summary(scenario: Scenario, summary: dict[str, Any], everything: bool = False) -> None:
+    """The planner's view: the verdict and five lines first, then the table grouped by part."""
+    out.print(f"{scenario.name} — {summary['replications']} replications, seed {summary['seed']}\n", markup=False)
+    for line in brief(summary):
+        out.print(line, markup=False)
+    staffing = staffing_line(summary)
+    if staffing:
+        out.print(staffing, markup=False)
+    for warning in summary.get("warnings", []):  # e.g. a roster too small to keep every post staffed
+        err.print(f"warning: {warning}", markup=False)
+    load = summary["sanity"]
     if load["load_per_station"] >= 1:
         err.print("warning: offered load is at or above 1 per station: the queue grows while the site is open.",
                   markup=False)  # fmt: skip
-    for warning in summary.get("warnings", []):  # e.g. a roster too small to cover the rotations
-        err.print(f"warning: {warning}", markup=False)
-    for target in summary["targets"]:
-        mark = {True: "met", False: "MISSED", None: "unknown KPI"}[target["met"]]
-        out.print(f"Target {target['target']}: {mark} (mean {_fmt(target['mean'])})", markup=False)
+    out.print()
+    out.print(_kpi_table("Results (mean over replications, 95% interval)", summary, everything))
+    out.print(f"Sanity: offered load {load['load_per_station']:.2f} per station ({load['arrival_per_hour']:.0f}/h "
+              f"arriving on average, stations can do about {load['capacity_per_hour']:.0f}/h).", markup=False)  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import tempfile
 from datetime import datetime, timezone
@@ -46,7 +47,11 @@ def csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def _fmt(value: float) -> str:
-    return repr(float(value)) if not float(value).is_integer() else str(int(value))
+    """A number for a CSV cell: exact, whole numbers without a point; empty where it has no value (NaN)."""
+    value = float(value)
+    if math.isnan(value):
+        return ""
+    return repr(value) if not value.is_integer() else str(int(value))
 
 
 def version() -> str:
@@ -68,7 +73,6 @@ def write_results(result: RunResult, out: Path, source: str | None = None) -> di
         "scenario_file": source,
         "version": version(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "open": format_clock(result.scenario.clock.open),
     })  # fmt: skip
     names = result.kpi_names
     rows = [[r.replication, *(_fmt(r.kpis[n]) for n in names)] for r in result.results]
@@ -98,8 +102,11 @@ def read_summary(out: Path) -> dict[str, Any]:
     return json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
 
-def read_csv(path: Path) -> dict[str, np.ndarray | list[str]]:
-    """A results CSV as columns (numbers where they parse)."""
+def read_csv(path: Path, empty_is_nan: bool = False) -> dict[str, np.ndarray | list[str]]:
+    """A results CSV as columns (numbers where they parse).
+
+    `empty_is_nan`: the table is all numbers (replications.csv), and an empty cell is a KPI with no value.
+    """
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     header, body = rows[0], rows[1:]
@@ -107,7 +114,7 @@ def read_csv(path: Path) -> dict[str, np.ndarray | list[str]]:
     for k, name in enumerate(header):
         values = [row[k] for row in body]
         try:
-            columns[name] = np.array([float(v) for v in values])
+            columns[name] = np.array([float(v) if v or not empty_is_nan else math.nan for v in values])
         except ValueError:
             columns[name] = values
     return columns

@@ -101,7 +101,7 @@ class CityResult:
         return list(self.replications[0].kpis)
 
     def summary(self) -> dict[str, object]:
-        kpis = {n: describe(np.array([r.kpis[n] for r in self.replications])) for n in self.kpi_names}
+        kpis = {n: describe(np.array([r.kpis[n] for r in self.replications]), n) for n in self.kpi_names}
         return {
             "scenario": self.city.name,
             "kind": "city",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, as_completed
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -18,8 +19,11 @@ from ..measure.stats import describe
 from ..measure.timeseries import combine, minute_series
 from ..model.build import run_replication
 from ..queueing import offered_load
-from ..scenario.schema import Scenario, parse_target
-from ..scenario.staffing import staffing_warnings
+from ..scenario.schema import Scenario
+from ..scenario.staffing import staffing_plan, staffing_warnings
+from ..scenario.units import format_clock
+from .bottleneck import bottleneck
+from .verdict import judge_targets, verdict
 
 
 @dataclass(frozen=True)
@@ -50,37 +54,34 @@ class RunResult:
         return list(self.results[0].kpis)
 
     def column(self, kpi: str) -> np.ndarray:
-        return np.array([r.kpis[kpi] for r in self.results])
+        return np.array([r.kpis[kpi] for r in self.results], dtype=float)
 
-    def summary(self) -> dict[str, object]:
-        """The content of summary.json."""
-        kpis = {name: describe(self.column(name)) for name in self.kpi_names}
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every KPI across the replications (NaN where it had no value)."""
+        return {name: self.column(name) for name in self.kpi_names}
+
+    def summary(self) -> dict[str, Any]:
+        """The content of summary.json: KPIs with intervals, targets, the verdict and the bottleneck."""
+        columns = self.columns()
+        judged = verdict(self.scenario, columns)
         return {
             "scenario": self.scenario.name,
             "replications": len(self.results),
             "seed": self.seed,
-            "kpis": kpis,
-            "targets": check_targets(self.scenario.targets, kpis),
+            "open": format_clock(self.scenario.clock.open),
+            "open_s": self.scenario.clock.open,
+            "close": format_clock(self.scenario.clock.close),
+            "kpis": {name: describe(values, name) for name, values in columns.items()},
+            "targets": judge_targets(self.scenario.targets, columns),
+            "verdict": judged,
+            "bottleneck": bottleneck(self.scenario, columns, judged["aims"]),
+            "staffing": [asdict(plan) for plan in staffing_plan(self.scenario)],
             "sanity": offered_load(self.scenario),
             "warnings": staffing_warnings(self.scenario),
         }
 
     def timeseries(self) -> dict[str, np.ndarray]:
         return combine([r.series for r in self.results])
-
-
-def check_targets(targets: list[str], kpis: dict[str, dict[str, float | None]]) -> list[dict[str, object]]:
-    """Each target with the KPI's mean and whether the mean meets it (None: unknown KPI)."""
-    ops: dict[str, Callable[[float, float], bool]] = {
-        "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
-    }  # fmt: skip
-    out = []
-    for target in targets:
-        name, op, value = parse_target(target)
-        mean = kpis.get(name, {}).get("mean")
-        out.append({"target": target, "kpi": name, "op": op, "value": value, "mean": mean,
-                    "met": None if mean is None else ops[op](mean, value)})  # fmt: skip
-    return out
 
 
 class SerialExecutor(Executor):

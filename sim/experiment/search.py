@@ -1,22 +1,31 @@
-"""Search: the smallest integer value of a key (stations, staff, ...) that meets every target.
+"""Search: the smallest integer value of a key (stations, lanes, staff, ...) that meets every target.
 
 Method: bisection over [low, high], assuming the targets get easier as the value grows (more
 stations never make waits longer). Each candidate is judged with replications added in batches
-(common random numbers: every candidate uses the same seed and replication indices) until, for
+(common random numbers: every candidate uses the same seed and replication numbers) until, for
 every target, the 95% interval of the KPI's mean lies wholly on one side of the threshold, or a cap
 on replications is reached. No verdict is drawn from fewer than `min_replications` (10 by default):
-KPIs such as the p95 wait can be heavy-tailed (a few bad replications), and a t-interval from five
+KPIs such as the p95 wait can be heavy-tailed (a few bad replications), and an interval from five
 lucky replications would claim a confidence it does not have. Verdicts:
 
 - ``met``: every target's interval is wholly on the right side (confident it is met);
 - ``missed``: some target's interval is wholly on the wrong side (confident it is missed);
-- ``undecided``: the cap was reached first.
+- ``uncertain``: the cap was reached first.
 
 With k targets each interval is a Bonferroni interval at level 1 - 0.05/k, so "meets every target"
 holds with at least 95% confidence jointly. The interval is looked at after every batch (sequential
 checking), which makes it somewhat less conservative than its nominal level; the minimum and a
-generous cap keep that small. Bisection treats ``undecided`` like ``missed`` (the
-answer must be met with confidence), and the result says so when a smaller value stayed undecided.
+generous cap keep that small. Bisection treats ``uncertain`` like ``missed`` (the answer must be met
+with confidence), and the result says so when a smaller value stayed uncertain.
+
+"More is never worse" is checked on the values evaluated rather than trusted: when the largest value
+misses, the smallest is tried too; a met value below a missed one, or a target's KPI getting worse
+(paired over the shared replications, beyond three standard errors) from one evaluated value to the
+next larger one, breaks the assumption. Then every value in the range is evaluated (a scan) and the
+answer is the smallest value met; the result says so.
+
+A search over posts (stations, entry lanes) changes the plan: the staff that the posts need come with
+them unless ``staff="fixed"`` (see plan.py); each candidate records the staff it needs.
 """
 
 from __future__ import annotations
@@ -31,58 +40,40 @@ from typing import Any, Literal
 import numpy as np
 
 from ..errors import OptionError
-from ..measure.stats import t_interval
+from ..measure.catalogue import spec_of
+from ..measure.stats import interval
 from ..scenario import Scenario
-from ..scenario.schema import parse_target
+from .plan import StaffMode, plan_variant, staff_text
 from .runner import SerialExecutor
-from .sweep import _run_bounded, sweep_task, variant
+from .sweep import _run_bounded, sweep_task
+from .verdict import Target
 
-Verdict = Literal["met", "missed", "undecided"]
-_OPS = ("<=", "<", ">=", ">")
-
-
-@dataclass(frozen=True)
-class Target:
-    kpi: str
-    op: str
-    value: float
-
-    @classmethod
-    def parse(cls, text: str) -> Target:
-        try:
-            kpi, op, value = parse_target(text)
-        except ValueError:
-            raise OptionError(f"--target {text!r}: expected KPI<=value (or <, >=, >)") from None
-        return cls(kpi, op, value)
-
-    def __str__(self) -> str:
-        return f"{self.kpi}{self.op}{self.value:g}"
-
-    def judge(self, low: float, high: float) -> Verdict:
-        """Where the interval [low, high] lies against the threshold."""
-        if math.isnan(low):
-            return "undecided"
-        if self.op in ("<=", "<"):
-            ok = high <= self.value if self.op == "<=" else high < self.value
-            bad = low > self.value if self.op == "<=" else low >= self.value
-        else:
-            ok = low >= self.value if self.op == ">=" else low > self.value
-            bad = high < self.value if self.op == ">=" else high <= self.value
-        return "met" if ok else "missed" if bad else "undecided"
+Verdict = Literal["met", "missed", "uncertain"]
+MAX_SCAN = 60  # values a scan may evaluate when "more is never worse" fails
 
 
 @dataclass
 class Candidate:
-    """One value tried: its replications' KPIs and the verdict."""
+    """One value tried: its replications' KPIs, the verdict and the staff its plan needs."""
 
     value: int
     kpis: list[dict[str, float]] = field(default_factory=list, repr=False)
-    verdict: Verdict = "undecided"
+    verdict: Verdict = "uncertain"
     intervals: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # target → (mean, low, high)
+    staff: str = ""
 
     @property
     def replications(self) -> int:
         return len(self.kpis)
+
+
+@dataclass(frozen=True)
+class Monotone:
+    """Whether "more is never worse" held on the values evaluated, and where it did not."""
+
+    holds: bool
+    detail: str = ""
+    scanned: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,37 +84,48 @@ class SearchResult:
     high: int
     seed: int
     candidates: dict[int, Candidate]
-    answer: int | None  # smallest value met with confidence; None if even `high` is not
+    answer: int | None  # smallest value met with confidence; None if none is
+    monotone: Monotone = Monotone(True)
 
     def rows(self) -> tuple[list[str], list[list[Any]]]:
         """One row per candidate tried (in value order) and target."""
-        header = [self.key, "verdict", "replications", "target", "mean", "ci_low", "ci_high"]
+        header = [self.key, "verdict", "replications", "target", "mean", "ci_low", "ci_high", "staff"]
         body = []
         for value in sorted(self.candidates):
             c = self.candidates[value]
             for target in self.targets:
                 mean, low, high = c.intervals.get(str(target), (math.nan, math.nan, math.nan))
-                body.append([value, c.verdict, c.replications, str(target), mean, low, high])
+                body.append([value, c.verdict, c.replications, str(target), mean, low, high, c.staff])
         return header, body
 
     def explain(self) -> str:
-        """One sentence for the planner."""
+        """Sentences for the planner: the answer, how sure, and whether "more is never worse" held."""
+        check = self.monotone_text()
         if self.answer is None:
             c = self.candidates.get(self.high)
             how = c.verdict if c else "not tried"
-            return (
-                f"No value up to {self.key}={self.high} meets every target with 95% confidence ({how} at {self.high})."
-            )
+            return f"No value from {self.low} to {self.high} of {self.key} meets every target with 95% confidence " \
+                   f"({how} at {self.high}). {check}"  # fmt: skip
         c = self.candidates[self.answer]
-        text = f"{self.key}={self.answer} meets every target with 95% confidence ({c.replications} replications)"
+        text = f"{self.key}={self.answer} meets every target with 95% confidence ({c.replications} replications"
+        text += f"; staff: {c.staff})" if c.staff else ")"
         below = self.candidates.get(self.answer - 1)
         if self.answer == self.low:
-            return text + f"; it is the smallest value allowed ({self.low})."
-        if below is None:
-            return text + "."
-        if below.verdict == "undecided":
-            return text + f"; {self.answer - 1} was undecided at the cap of {below.replications} replications."
-        return text + f"; {self.answer - 1} misses a target with confidence."
+            text += f"; it is the smallest value allowed ({self.low})."
+        elif below is None:
+            text += "."
+        elif below.verdict == "uncertain":
+            text += f"; {self.answer - 1} was uncertain at the cap of {below.replications} replications."
+        else:
+            text += f"; {self.answer - 1} misses a target with confidence."
+        return f"{text} {check}"
+
+    def monotone_text(self) -> str:
+        n = len(self.candidates)
+        if self.monotone.holds:
+            return f"More is never worse: it held on the {n} values evaluated."
+        return f"More is not always better here ({self.monotone.detail}), so every value from {self.low} to " \
+               f"{self.high} was evaluated."  # fmt: skip
 
 
 def judge(
@@ -133,13 +135,44 @@ def judge(
     level = 1 - 0.05 / len(targets)
     verdicts, intervals = [], {}
     for target in targets:
-        values = np.array([k[target.kpi] for k in kpis])
-        low, high = t_interval(values, level)
-        intervals[str(target)] = (float(values.mean()), low, high)
+        values = np.array([k[target.kpi] for k in kpis], dtype=float)
+        low, high, _ = interval(values, spec_of(target.kpi), level)
+        defined = values[~np.isnan(values)]
+        intervals[str(target)] = (float(defined.mean()) if len(defined) else math.nan, low, high)
         verdicts.append(target.judge(low, high))
     if "missed" in verdicts:
         return "missed", intervals
-    return ("met" if all(v == "met" for v in verdicts) else "undecided"), intervals
+    return ("met" if all(v == "met" for v in verdicts) else "uncertain"), intervals
+
+
+WORSE_SE = 3.0  # standard errors of the paired difference: a few pairs × targets are tested, so not 2
+
+
+def _worse(target: Target, smaller: Candidate, larger: Candidate) -> bool:
+    """The target's KPI is worse at the larger value beyond WORSE_SE standard errors (paired replications)."""
+    n = min(smaller.replications, larger.replications)
+    a = np.array([k[target.kpi] for k in smaller.kpis[:n]], dtype=float)
+    b = np.array([k[target.kpi] for k in larger.kpis[:n]], dtype=float)
+    d = (b - a) if target.op in ("<=", "<") else (a - b)  # positive: worse at the larger value
+    d = d[~np.isnan(d)]
+    if len(d) < 2:
+        return False
+    se = float(np.std(d, ddof=1)) / math.sqrt(len(d))
+    return float(np.mean(d)) > WORSE_SE * se and float(np.mean(d)) > 0
+
+
+def check_monotone(candidates: dict[int, Candidate], targets: Sequence[Target]) -> Monotone:
+    """ "More is never worse" on the evaluated values: verdicts in order, and no KPI worse at a larger value."""
+    values = sorted(candidates)
+    met = [v for v in values if candidates[v].verdict == "met"]
+    missed = [v for v in values if candidates[v].verdict == "missed"]
+    if met and missed and min(met) < max(missed):
+        return Monotone(False, f"{min(met)} meets every target but {max(missed)} misses one")
+    for small, large in zip(values, values[1:], strict=False):
+        for target in targets:
+            if _worse(target, candidates[small], candidates[large]):
+                return Monotone(False, f"{target.kpi} is worse at {large} than at {small}")
+    return Monotone(True)
 
 
 def search(
@@ -154,8 +187,9 @@ def search(
     max_replications: int = 100,
     min_replications: int = 10,
     on_candidate: Callable[[Candidate], None] | None = None,
+    staff: StaffMode = "follow",
 ) -> SearchResult:
-    """Bisection for the smallest value of `key` in [low, high] meeting every target with 95% confidence."""
+    """The smallest value of `key` in [low, high] meeting every target with 95% confidence (see the module)."""
     parsed = tuple(t if isinstance(t, Target) else Target.parse(t) for t in targets)
     if not parsed:
         raise OptionError("give at least one --target")
@@ -170,8 +204,8 @@ def search(
     def evaluate(value: int) -> Candidate:
         if value in candidates:
             return candidates[value]
-        s = variant(scenario, {key: value}, source=f"--key {key}")
-        c = Candidate(value)
+        s = plan_variant(scenario, {key: value}, staff, source=f"--key {key}")
+        c = Candidate(value, staff=staff_text(s))
         known = {t.kpi for t in parsed}
         while c.replications < max_replications:
             start = c.replications
@@ -181,26 +215,42 @@ def search(
             if missing:
                 raise OptionError(f"--target: unknown KPI {sorted(missing)[0]!r}; known: {', '.join(c.kpis[0])}")
             c.verdict, c.intervals = judge(c.kpis, parsed)
-            if c.verdict != "undecided":
+            if c.verdict != "uncertain":
                 break
         candidates[value] = c
         if on_candidate is not None:
             on_candidate(c)
         return c
 
-    answer: int | None = None
-    if evaluate(high).verdict == "met":
-        lo, hi = low, high
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if evaluate(mid).verdict == "met":
-                hi = mid
-            else:
-                lo = mid + 1
-        answer = hi
-        if answer > low:
-            evaluate(answer - 1)  # so the result can say whether the value below is missed or undecided
-    return SearchResult(key, parsed, low, high, seed, candidates, answer)
+    answer = _bisect(evaluate, low, high)
+    monotone = check_monotone(candidates, parsed)
+    if not monotone.holds:
+        if high - low + 1 > MAX_SCAN:
+            raise OptionError(f"more {key} is not always better ({monotone.detail}); narrow --min/--max to at most "
+                              f"{MAX_SCAN} values so that each can be evaluated")  # fmt: skip
+        for value in range(low, high + 1):
+            evaluate(value)
+        met = [v for v in sorted(candidates) if candidates[v].verdict == "met"]
+        answer = met[0] if met else None
+        monotone = Monotone(False, monotone.detail, scanned=True)
+    return SearchResult(key, parsed, low, high, seed, candidates, answer, monotone)
+
+
+def _bisect(evaluate: Callable[[int], Candidate], low: int, high: int) -> int | None:
+    """Bisection for the smallest met value, evaluating the ends first (the low end only when high misses)."""
+    if evaluate(high).verdict != "met":
+        evaluate(low)  # if the smallest value meets what the largest misses, more is worse: the check sees it
+        return None
+    lo, hi = low, high
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if evaluate(mid).verdict == "met":
+            hi = mid
+        else:
+            lo = mid + 1
+    if hi > low:
+        evaluate(hi - 1)  # so the result can say whether the value below is missed or uncertain
+    return hi
 
 
 def _run_batch(
@@ -222,11 +272,14 @@ def search_json(result: SearchResult) -> dict[str, Any]:
         "range": [result.low, result.high],
         "targets": [str(t) for t in result.targets],
         "seed": result.seed,
-        "method": "bisection; replications added in batches until each Bonferroni 95% interval clears every threshold",
+        "method": "bisection; replications added in batches until each Bonferroni 95% interval clears every "
+                  "threshold; a scan of every value where more was not always better",
         "answer": result.answer,
+        "more_is_never_worse": {"holds": result.monotone.holds, "detail": result.monotone.detail,
+                                "scanned": result.monotone.scanned},
         "explanation": result.explain(),
         "candidates": [dict(zip(header, row, strict=True)) for row in clean],
-    }
+    }  # fmt: skip
 
 
 def write_search(result: SearchResult, out: Path) -> dict[str, Path]:

@@ -14,7 +14,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,23 +26,13 @@ import yaml
 
 from ..errors import OptionError
 from ..measure.stats import describe
-from ..scenario import Scenario, scenario_from_data
+from ..scenario import Scenario
 from .executors import slots
+from .plan import StaffMode, plan_variant, staff_text
 from .runner import SerialExecutor, run_one
 
 _CLOCK_LIKE = re.compile(r"^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=,+-]")
-
-
-def variant(scenario: Scenario, changes: Mapping[str, Any], source: str = "<variant>") -> Scenario:
-    """A copy of `scenario` with values changed by dotted key path, validated again.
-
-    `variant(s, {"site.sampling.stations": 8, "arrivals.callup.interval": "15min"})`.
-    Raises ScenarioError (naming the key path) if the result is not a valid scenario.
-    """
-    data = scenario.model_dump(mode="json")
-    overrides = [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in changes.items()]
-    return scenario_from_data(data, source, overrides)
 
 
 def parse_value(raw: str) -> Any:
@@ -97,15 +87,18 @@ class Variant:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def grid(scenario: Scenario, axes: Sequence[Axis]) -> list[Variant]:
-    """Every combination of the axes' values (the first axis varies slowest)."""
+def grid(scenario: Scenario, axes: Sequence[Axis], staff: StaffMode = "follow") -> list[Variant]:
+    """Every combination of the axes' values (the first axis varies slowest).
+
+    With `staff` 'follow' a variant that changes posts brings the staff they need (see plan.py).
+    """
     keys = [axis.key for axis in axes]
     if len(set(keys)) != len(keys):
         raise OptionError("each key may be varied only once")
     variants = []
     for values in itertools.product(*(axis.values for axis in axes)):
         changes = tuple(zip(keys, values, strict=True))
-        variants.append(Variant(changes, variant(scenario, dict(changes), source="--vary")))
+        variants.append(Variant(changes, plan_variant(scenario, dict(changes), staff, source="--vary")))
     return variants
 
 
@@ -132,14 +125,14 @@ class RunStore:
         if not isinstance(saved, dict) or saved.get("fingerprint") != v.fingerprint or saved.get("seed") != seed:
             return None
         kpis = saved.get("kpis")
-        return {k: float(x) for k, x in kpis.items()} if isinstance(kpis, dict) else None
+        return {k: math.nan if x is None else float(x) for k, x in kpis.items()} if isinstance(kpis, dict) else None
 
     def save(self, v: Variant, replication: int, seed: int, kpis: dict[str, float]) -> None:
         from ..results import atomic_write  # results sits above experiment; imported late
 
         record = {
             "variant": dict(v.changes), "replication": replication, "seed": seed,
-            "fingerprint": v.fingerprint, "kpis": kpis,
+            "fingerprint": v.fingerprint, "kpis": {k: None if math.isnan(x) else x for k, x in kpis.items()},
         }  # fmt: skip
         atomic_write(self.path(v, replication), json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -191,7 +184,7 @@ class SweepResult:
         for i, v in enumerate(self.variants):
             for name in self.kpi_names:
                 values = np.array([self.kpis[(i, r)][name] for r in range(1, self.replications + 1)])
-                d = describe(values)
+                d = describe(values, name)
                 body.append([v.key, *(value for _, value in v.changes), name, len(values),
                              *(d[k] for k in ("mean", "ci_low", "ci_high", "std", "min", "max"))])  # fmt: skip
         return header, body
@@ -205,6 +198,7 @@ def run_sweep(
     executor: Executor | None = None,
     store: RunStore | None = None,
     on_done: Callable[[Done], None] | None = None,
+    staff: StaffMode = "follow",
 ) -> SweepResult:
     """Run every variant × replication not already in `store`; save each run as soon as it finishes.
 
@@ -215,7 +209,7 @@ def run_sweep(
     n = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
     executor = executor or SerialExecutor()
-    variants = grid(scenario, axes)
+    variants = grid(scenario, axes, staff)
     kpis: dict[tuple[int, int], dict[str, float]] = {}
     todo: list[tuple[int, int]] = []
     for i, v in enumerate(variants):
@@ -271,12 +265,14 @@ def _run_bounded(
 def summary_json(result: SweepResult) -> dict[str, Any]:
     """The content of sweep/summary.json: the grid and each variant's KPI summaries."""
     header, body = result.summary_rows()
+    staff = {v.key: staff_text(v.scenario) for v in result.variants}  # the people each variant's plan needs
     by_variant: dict[str, dict[str, Any]] = {}
     k = len(result.keys)
     for row in body:
         entry = by_variant.setdefault(
-            row[0], {"variant": row[0], "changes": dict(zip(result.keys, row[1 : 1 + k], strict=True)), "kpis": {}}
-        )
+            row[0], {"variant": row[0], "changes": dict(zip(result.keys, row[1 : 1 + k], strict=True)),
+                     "staff": staff[row[0]], "kpis": {}},
+        )  # fmt: skip
         entry["kpis"][row[1 + k]] = dict(zip(header[3 + k :], row[3 + k :], strict=True))
     return {
         "scenario": result.scenario.name,

@@ -15,6 +15,8 @@ from ..model.chain import RETEST, ChainRecords
 from ..model.records import Records
 from ..model.staff import IN_PPE, StaffRecords
 
+NAN = float("nan")  # no value in this replication (no case, nothing delivered): missing, not 0
+
 
 def _union_s(start: np.ndarray, end: np.ndarray) -> float:
     """Total length of the union of intervals [start, end)."""
@@ -47,13 +49,13 @@ def staff_kpis(staff: StaffRecords) -> dict[str, float]:
         "entry.closed_min": closed_s(staff, ("entry_checker",)) / 60,
         "staff.ppe_hours": float(np.sum(np.clip(end - s["start"], 0.0, None)[in_ppe])) / 3600,
         "staff.rotations": float(staff.rotations),
-        "buffer.wait.max_min": float(staff.buffer_wait.max()) / 60 if len(staff.buffer_wait) else 0.0,
+        "buffer.wait.max_min": float(staff.buffer_wait.max()) / 60 if len(staff.buffer_wait) else NAN,
         "staff.warnings": float(len(staff.warnings)),
     }
 
 
 def _p95(x: np.ndarray) -> float:
-    return float(np.percentile(x, 95)) if len(x) else 0.0
+    return float(np.percentile(x, 95)) if len(x) else NAN
 
 
 def chain_kpis(chain: ChainRecords, open_s: float) -> dict[str, float]:
@@ -64,14 +66,14 @@ def chain_kpis(chain: ChainRecords, open_s: float) -> dict[str, float]:
     to_result = (t["result"] - t["first_swab"])[done] / 60
     span = (np.nanmax(t["result"]) - np.nanmin(t["at_lab"])) if done.any() else 0.0
     out = {
-        "samples.age_at_lab.max_min": float(age.max()) if len(age) else 0.0,
+        "samples.age_at_lab.max_min": float(age.max()) if len(age) else NAN,
         "samples.age_at_lab.p95_min": _p95(age),
         "samples.over_limit": float(np.sum(age > chain.limit_s / 60)),
         "samples.not_delivered": float(np.sum(~delivered)),
         "samples.result.p95_min": _p95(to_result),
-        "samples.result.max_min": float(to_result.max()) if len(to_result) else 0.0,
-        "samples.last_result_min": float((np.nanmax(t["result"]) - open_s) / 60) if done.any() else 0.0,
-        "lab.utilization": chain.lab_busy_s / (chain.lab_servers * span) if span > 0 else 0.0,
+        "samples.result.max_min": float(to_result.max()) if len(to_result) else NAN,
+        "samples.last_result_min": float((np.nanmax(t["result"]) - open_s) / 60) if done.any() else NAN,
+        "lab.utilization": chain.lab_busy_s / (chain.lab_servers * span) if span > 0 else NAN,
         "courier.trips": float(len(chain.trips["depart"])),
     }
     return out
@@ -85,7 +87,7 @@ def recall_kpis(chain: ChainRecords) -> dict[str, float]:
         "recall.pools": float(chain.positive_pools),
         "recall.retests": float(np.sum(chain.tubes["kind"] == RETEST)),
         "recall.confirmed": float(len(to_confirmed)),
-        "recall.confirmed.max_min": float(to_confirmed.max()) if len(to_confirmed) else 0.0,
+        "recall.confirmed.max_min": float(to_confirmed.max()) if len(to_confirmed) else NAN,  # no case: no value
     }
 
 
@@ -101,7 +103,7 @@ def part_kpis(rec: Records) -> dict[str, float]:
             out.update(recall_kpis(chain))
         if chain.doorstep:
             last = chain.doorstep_last_s
-            out["doorstep.last_min"] = float((last - rec.open_s) / 60) if not np.isnan(last) else 0.0
+            out["doorstep.last_min"] = float((last - rec.open_s) / 60) if not np.isnan(last) else NAN
             out["doorstep.people"] = float(chain.doorstep_people)
     return out
 

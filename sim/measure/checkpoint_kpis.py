@@ -13,13 +13,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.passages import HELD, PASSED, REDIRECTED, REFERRED, RESIDENT, RETURNEE, CommunityRecords
-from ..model.records import Records
+from ..model.records import SAMPLED, Records
 from .occupancy import intervals, level_at, peak
+
+NAN = float("nan")
 
 
 def _stats(wait_s: np.ndarray) -> tuple[float, float, float]:
     if not len(wait_s):
-        return 0.0, 0.0, 0.0
+        return NAN, NAN, NAN  # nobody passed: no wait to measure
     w = wait_s / 60
     return float(w.mean()), float(np.percentile(w, 95)), float(w.max())
 
@@ -63,8 +65,31 @@ def checkpoint_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
     out["returnees.sampled"] = float(np.sum(returnee & a["sampled"]))
     out["callup.buildings_uncalled"] = float(c.uncalled)
     called = rec.call_times[~np.isnan(rec.call_times)] if len(rec.call_times) else np.empty(0)
-    out["callup.last_call_min"] = float((called.max() - rec.open_s) / 60) if len(called) else 0.0
+    out["callup.last_call_min"] = float((called.max() - rec.open_s) / 60) if len(called) else NAN
+    out["wait.gate.mean_min"] = gate_wait_on_the_way(rec, warmup_s)
     return out
+
+
+def gate_wait_on_the_way(rec: Records, warmup_s: float) -> float:
+    """Mean minutes the people swabbed queued at a gate on their way to the site (their first passage)."""
+    c = rec.community
+    assert c is not None
+    p, a = c.passages, c.actors
+    if not len(p["actor"]):
+        return NAN
+    order = np.lexsort((p["join"], p["actor"]))
+    actor = p["actor"][order]
+    first = order[np.r_[True, actor[1:] != actor[:-1]]]  # each actor's first passage
+    row = a["site_row"][p["actor"][first]]
+    wait = (p["start"] - p["join"])[first] / 60
+    people = rec.people
+    swabbed = np.zeros(len(first), dtype=bool)
+    has_row = row >= 0
+    keep = (people["outcome"] == SAMPLED) & ~np.isnan(people["set_out"])
+    if warmup_s > 0:
+        keep &= people["set_out"] >= rec.open_s + warmup_s
+    swabbed[has_row] = keep[row[has_row]]
+    return _stats(wait[swabbed & ~np.isnan(wait)] * 60)[0]
 
 
 def gate_series(rec: Records, grid: np.ndarray) -> dict[str, np.ndarray]:

@@ -30,16 +30,19 @@ SITE_KPIS = (
 )  # fmt: skip
 
 
+NAN = float("nan")  # a KPI with no value in a replication (nobody swabbed, no case): missing, not 0
+
+
 def _mean(x: np.ndarray) -> float:
-    return float(np.mean(x)) if len(x) else 0.0
+    return float(np.mean(x)) if len(x) else NAN
 
 
 def _pct(x: np.ndarray, q: float) -> float:
-    return float(np.percentile(x, q)) if len(x) else 0.0
+    return float(np.percentile(x, q)) if len(x) else NAN
 
 
 def _max(x: np.ndarray) -> float:
-    return float(np.max(x)) if len(x) else 0.0
+    return float(np.max(x)) if len(x) else NAN
 
 
 def zone_intervals(rec: Records) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -70,6 +73,80 @@ def counted(rec: Records, warmup_s: float) -> np.ndarray:
     return came if warmup_s <= 0 else came & (first >= rec.open_s + warmup_s)
 
 
+def due(rec: Records, warmup_s: float) -> np.ndarray:
+    """People the plan expects to swab: everyone who set out (left home, or came), except the isolated.
+
+    Those referred to the isolation zone are handed over there, not left unswabbed. With a warmup, only
+    people who set out at or after open + warmup.
+    """
+    set_out = rec.people["set_out"]
+    keep = ~np.isnan(set_out) & (rec.people["outcome"] != ISOLATED)
+    return keep if warmup_s <= 0 else keep & (set_out >= rec.open_s + warmup_s)
+
+
+def stations_open(rec: Records) -> int:
+    """Stations opened for the day: all of them, or those the staff could keep staffed (staff.open_posts)."""
+    if rec.staff is None:
+        return rec.stations
+    opened = [rec.staff.open[role] for role in ("sampler", "registrar") if role in rec.staff.open]
+    return min(opened) if opened else rec.stations
+
+
+def unswabbed_kpis(rec: Records, warmup_s: float) -> dict[str, float]:
+    """Who set out and was not swabbed, and why: ``people.unswabbed`` and its causes, ``coverage.share``.
+
+    - ``set_out_late``: set out at or after admissions stopped (called too late, a late-comer);
+    - ``delayed``: set out in time but reached the site after admissions stopped, or never (held at a gate);
+    - ``turned_away``: sent away for good at a full waiting zone;
+    - ``hard_stop``: inside the site, not yet at a sampler, when service ended.
+    """
+    p, keep = rec.people, due(rec, warmup_s)
+    outcome, set_out = p["outcome"][keep], p["set_out"][keep]
+    arrival = p["arrival"][keep]
+    missed = (outcome == UNSERVED) | (outcome == TURNED_AWAY)
+    late = missed & (outcome == UNSERVED) & (set_out >= rec.close_s)
+    delayed = missed & (outcome == UNSERVED) & (set_out < rec.close_s) & ~(arrival < rec.close_s)
+    hard_stop = missed & (outcome == UNSERVED) & (arrival < rec.close_s) & (set_out < rec.close_s)
+    swabbed = int(np.sum(outcome == SAMPLED))
+    n_missed = int(missed.sum())
+    return {
+        "people.unswabbed": float(n_missed),
+        "people.unswabbed.set_out_late": float(late.sum()),
+        "people.unswabbed.delayed": float(delayed.sum()),
+        "people.unswabbed.turned_away": float(np.sum(outcome == TURNED_AWAY)),
+        "people.unswabbed.hard_stop": float(hard_stop.sum()),
+        "coverage.share": swabbed / (swabbed + n_missed) if swabbed + n_missed else NAN,
+    }
+
+
+def trip_kpis(rec: Records, warmup_s: float) -> dict[str, float]:
+    """The whole trip: set out (home, or arrival where there is no community) → swab starts, in minutes."""
+    p = rec.people
+    sampled = due(rec, warmup_s) & (p["outcome"] == SAMPLED)
+    door = (p["swab_start"] - p["set_out"])[sampled] / 60
+    reached = due(rec, warmup_s) & ~np.isnan(p["first_arrival"])
+    return {
+        "time.last_arrival_min": _max((p["first_arrival"][reached] - rec.open_s) / 60),
+        "wait.door_to_swab.mean_min": _mean(door),
+        "wait.door_to_swab.p95_min": _pct(door, 95),
+        "wait.door_to_swab.max_min": _max(door),
+        "time.to_site.mean_min": _mean((p["first_arrival"] - p["set_out"])[sampled] / 60),
+    }
+
+
+def group_kpis(rec: Records, wait_total_min: np.ndarray, sampled: np.ndarray) -> dict[str, float]:
+    """``group.<name>.wait.total.mean_min`` and ``.p95_min`` per population group (arrival at site → swab)."""
+    if len(rec.group_names) < 2:
+        return {}
+    out = {}
+    groups = rec.group[sampled]
+    for k, name in enumerate(rec.group_names):
+        mine = wait_total_min[groups == k]
+        out[f"group.{name}.wait.total.mean_min"] = _mean(mine)
+        out[f"group.{name}.wait.total.p95_min"] = _pct(mine, 95)
+    return out
+
+
 def station_busy_s(rec: Records) -> float:
     """Total time stations were occupied (registrar or sampler busy), summed over stations."""
     p = rec.people
@@ -89,7 +166,7 @@ def station_busy_s(rec: Records) -> float:
 
 
 def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
-    """Every core KPI of one replication."""
+    """Every KPI of one replication (NaN where a KPI has no value in it, e.g. nobody swabbed)."""
     p, keep = rec.people, counted(rec, warmup_s)
     outcome = p["outcome"][keep]
     sampled = keep & (p["outcome"] == SAMPLED)
@@ -98,9 +175,13 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
     span_s = max(last_swab - rec.open_s, 1e-9)
     wait_total = (p["swab_start"] - p["arrival"])[sampled] / 60
     entry_wait = (p["entry_start"] - p["arrival"])[keep & ~np.isnan(p["entry_start"])] / 60
+    if not rec.entry_check:
+        entry_wait = np.zeros(int(sampled.sum()))  # no entry check: nobody waits for one
     queued = keep & ~np.isnan(p["station_start"])
     zones = zone_intervals(rec)
     n_sampled = int(sampled.sum())
+    n_open = stations_open(rec)
+    tubes = np.unique(p["tube"][keep & (p["tube"] >= 0)]) if "tube" in p else np.arange(len(rec.tubes))
     kpis = {
         "people.arrived": float(keep.sum()),
         "people.sampled": float(n_sampled),
@@ -108,7 +189,7 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
         "people.isolated": float(np.sum(outcome == ISOLATED)),
         "people.unserved": float(np.sum(outcome == UNSERVED)),
         "throughput.per_hour": n_sampled / (max(last_swab - rec.open_s - warmup_s, 1e-9) / 3600) if n_sampled else 0.0,
-        "time.completion_min": (last_swab - rec.open_s) / 60 if len(swab_end_all) else 0.0,
+        "time.completion_min": (last_swab - rec.open_s) / 60 if len(swab_end_all) else NAN,
         "wait.total.mean_min": _mean(wait_total),
         "wait.total.p95_min": _pct(wait_total, 95),
         "wait.total.max_min": _max(wait_total),
@@ -120,13 +201,17 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
         "zone.isolation.peak": float(peak(*zones["isolation"])),
         "zone.isolation_overflow.peak": float(peak(*zones["isolation_overflow"])),
         "zone.waiting.mean": time_average(*zones["waiting"], rec.open_s, last_swab),
-        "stations.utilization": station_busy_s(rec) / (rec.stations * span_s),
-        "samples.tubes": float(len(rec.tubes)),
-        "samples.swabs_per_tube": float(rec.tubes.swabs.mean()) if len(rec.tubes) else 0.0,
+        "stations.open": float(n_open),
+        "stations.utilization": station_busy_s(rec) / (n_open * span_s) if n_open and len(swab_end_all) else NAN,
+        "samples.tubes": float(len(tubes)),
+        "samples.swabs_per_tube": float(rec.tubes.swabs.mean()) if len(rec.tubes) else NAN,
         "samples.household_tubes": float(rec.tubes.households),  # one per household of a sealed compound
         "isolation.wait.max_min": _max((p["iso_in"] - p["entry_end"])[~np.isnan(p["iso_in"])] / 60),
         "people.called": float(rec.called.sum()),
     }
+    kpis.update(unswabbed_kpis(rec, warmup_s))
+    kpis.update(trip_kpis(rec, warmup_s))
+    kpis.update(group_kpis(rec, wait_total, sampled))
     kpis.update(checkpoint_kpis(rec, warmup_s))  # gates and trips, only when the scenario has a community
     kpis.update(part_kpis(rec))  # staff, sample chain, recall, door-to-door: only when the scenario has them
     kpis.update(site_kpis(rec, warmup_s))  # per site, only when the community has several

@@ -95,13 +95,16 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     tubes, tube_of = pool_site(np.asarray(log.station), np.asarray(log.swab_end, dtype=float), plan.household,
                                scenario.pooling.size, max(clock.close, end))  # fmt: skip
     layout = community.site_layout() if community is not None else None  # several sites, or None
+    community_records = community.records() if community is not None else None
+    set_out = community.set_out() if community is not None else np.asarray(log.first_arrival, dtype=float)
     records = Records.from_log(
-        log, {"household": plan.household, "tube": tube_of}, replication=replication, open_s=clock.open, close_s=clock.close, end_s=end,
+        log, {"household": plan.household, "tube": tube_of, "set_out": set_out}, replication=replication,
+        open_s=clock.open, close_s=clock.close, end_s=end, group_names=tuple(scenario.population),
         stations=sum(layout.stations) if layout else scenario.site.sampling.stations,
         entry_check=any(layout.entry_check) if layout else scenario.site.entry_check is not None, sites=layout,
         group=plan.group, building=plan.building,
         call_times=plan.call_times, called=plan.called,
-        community=community.records() if community is not None else None,
+        community=community_records,
         tubes=tubes, chain=chain_of(scenario, streams, log.station, log.swab_end, tubes, tube_of),
         staff=rotations.records(end, staffing_warnings(scenario)) if rotations is not None else None,
     )  # fmt: skip

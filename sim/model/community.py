@@ -387,6 +387,17 @@ class CommunityWorld:
             of_person=self.site_of_row,
         )
 
+    def set_out(self) -> np.ndarray:
+        """When each person row set out: left home (residents), reached a gate (visitors), or was due to.
+
+        Residents of buildings never called count from their planned time, like the site's record of them.
+        """
+        rows = self.site_row >= 0
+        out = np.full(len(self.plan.times), np.nan)
+        left = np.where(np.isnan(self.leave), self.time, self.leave)
+        out[self.site_row[rows]] = left[rows]
+        return out
+
     def records(self) -> CommunityRecords:
         """The community's records; also puts residents who never reached the site on the site's record.
 

@@ -99,6 +99,7 @@ class Records:
     staff: StaffRecords | None = None  # rotations and post closures (scenario key staff)
     chain: ChainRecords | None = None  # boxes, courier, lab, recall, doorstep (scenario key samples)
     sites: Sites | None = None  # several sites (scenario key community.sites); stations counts them all
+    group_names: tuple[str, ...] = ()  # population groups, in the order of `group`
 
     @property
     def n(self) -> int:
@@ -107,7 +108,8 @@ class Records:
     @classmethod
     def from_log(cls, log: PersonLog, columns: dict[str, np.ndarray] | None = None, **fields: object) -> Records:
         """`columns`: further per-person columns (``household``: sealed-compound household or -1;
-        ``tube``: the tube holding the person's swab or -1)."""
+        ``tube``: the tube holding the person's swab or -1; ``set_out``: when they left home, or
+        reached the site where there is no community, s since midnight)."""
         people: dict[str, np.ndarray] = {name: np.asarray(getattr(log, name), dtype=float) for name in PERSON_TIMES}
         people["station"] = np.asarray(log.station, dtype=np.int32)
         people["outcome"] = np.asarray(log.outcome, dtype=np.int8)

@@ -10,13 +10,13 @@ The first team dresses before opening. Whole-site disinfection pauses stop every
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario
-from ..scenario.staffing import Role, posts
+from ..scenario.staffing import Role, open_posts, posts
 from .pools import ServerPool
 from .records import PersonLog
 from .rng import Streams
@@ -41,6 +41,9 @@ class StaffRecords:
     rotations: int
     end_s: float  # when the site finished; open-ended segments and closures end here
     warnings: tuple[str, ...] = ()
+    posts: dict[str, int] = field(default_factory=dict)  # per role: posts in the plan
+    open: dict[str, int] = field(default_factory=dict)  # per role: posts opened (staff.open_posts)
+    present: dict[str, int] = field(default_factory=dict)  # per role: people who turned up
 
 
 class Rotations:
@@ -61,21 +64,36 @@ class Rotations:
         self.rotations = 0
         self.closing: dict[tuple[int, int], float] = {}  # posts closed right now: since when
         open_s = scenario.clock.open
-        for r, (name, spec) in enumerate(scenario.staff.roles().items()):
-            shows = ~(streams[f"staff.{name}.no_show"].random(spec.roster) < spec.no_show)
-            present = np.flatnonzero(shows).tolist()
-            n = posts(scenario, name)
+        present: dict[str, list[int]] = {}
+        for name, spec in scenario.staff.roles().items():
+            roster = spec.people(posts(scenario, name))
+            shows = ~(streams[f"staff.{name}.no_show"].random(roster) < spec.no_show)
+            present[name] = np.flatnonzero(shows).tolist()
+        self.posts = {name: posts(scenario, name) for name in self.roles}
+        self.open = open_posts(scenario, {name: len(people) for name, people in present.items()})
+        self.present = {name: len(people) for name, people in present.items()}
+        for r, name in enumerate(self.roles):
+            spec, people, n = self.specs[r], present[name], self.open[name]
             store = simpy.Store(env)
-            store.items.extend(present[n:])
+            store.items.extend(people[n:])
             self.ready.append(store)
             self.had_meal.append(set())
+            pool = self.pool(r)
+            for post in range(n, self.posts[name]):  # not opened today: the roster cannot keep it staffed
+                if pool is not None:
+                    pool.hold(post)
             for post in range(n):
-                holder = present[post] if post < len(present) else None
+                holder = people[post] if post < len(people) else None
                 if holder is not None:
                     self.seg.append([r, holder, post, DON, open_s - spec.don, open_s])
                 env.process(self.post(r, post, holder))
         for pause in scenario.staff.pauses:
             env.process(self.pause(pause.at, pause.duration))
+
+    def stations_open(self) -> int:
+        """Stations opened today: the station roles' open posts (every station without those roles)."""
+        opened = [self.open[name] for name in ("sampler", "registrar") if name in self.open]
+        return min(opened) if opened else len(self.site.sampler_free_at)
 
     def pool(self, r: int) -> ServerPool | None:
         name = self.roles[r]
@@ -103,7 +121,7 @@ class Rotations:
             holder = yield relief
             self.reopen(r, post, closed_from, ABSENT)
         on_since = env.now
-        n = posts(self.scenario, self.roles[r])
+        n = self.open[self.roles[r]]
         stretch = spec.max_stretch * (post + 1) / n if spec.stagger else spec.max_stretch  # the first one
         while True:
             stretch_end = on_since + stretch
@@ -187,7 +205,7 @@ class Rotations:
         env = self.env
         if at > env.now:
             yield env.timeout(at - env.now)
-        for station in range(len(self.site.sampler_free_at)):
+        for station in range(self.stations_open()):
             env.process(self.pause_station(station, duration))
 
     def pause_station(self, station: int, duration: float) -> Generator[simpy.Event, object, None]:
@@ -214,6 +232,7 @@ class Rotations:
                     "start": closed[:, 2], "end": closed[:, 3], "cause": closed[:, 4].astype(np.int8)},
             buffer_wait=np.asarray(self.buffer_waits, dtype=float),
             rotations=self.rotations, end_s=end_s, warnings=tuple(warnings),
+            posts=dict(self.posts), open=dict(self.open), present=dict(self.present),
         )  # fmt: skip
 
 

@@ -21,10 +21,12 @@ from .data import Results
 from .i18n import kpi_label, t
 
 KEY_KPIS = (
-    "people.called", "people.arrived", "people.sampled", "people.unserved", "people.isolated",
-    "people.turned_away", "time.completion_min", "wait.total.mean_min", "wait.total.p95_min",
-    "wait.total.max_min", "wait.entry_check.mean_min", "wait.sampling.mean_min", "time.in_site.mean_min",
-    "throughput.per_hour", "stations.utilization", "zone.waiting.peak", "zone.outside.peak",
+    "people.called", "people.arrived", "people.sampled", "people.unswabbed", "coverage.share", "people.unserved",
+    "people.isolated", "people.turned_away", "time.completion_min", "wait.door_to_swab.mean_min",
+    "wait.door_to_swab.p95_min", "wait.door_to_swab.max_min", "wait.total.mean_min", "wait.total.p95_min",
+    "wait.total.max_min", "wait.gate.mean_min", "wait.entry_check.mean_min", "wait.sampling.mean_min",
+    "time.in_site.mean_min", "throughput.per_hour", "stations.open", "stations.utilization", "zone.waiting.peak",
+    "zone.outside.peak",
     "stations.closed_min", "entry.closed_min", "staff.rotations", "buffer.wait.max_min",
     "samples.age_at_lab.max_min", "samples.age_at_lab.p95_min", "samples.over_limit", "samples.not_delivered",
     "samples.result.p95_min", "samples.last_result_min", "lab.utilization", "courier.trips",
@@ -56,57 +58,6 @@ def clock_at(results: Results, minutes: float | None) -> str:
     if minutes is None:
         return "—"
     return format_clock(results.scenario.clock.open + 60.0 * round(minutes))
-
-
-def _targets_met(targets: list[dict[str, Any]]) -> tuple[int, int]:
-    return sum(1 for x in targets if x.get("met") is True), len(targets)
-
-
-def summary_lines(results: Results, lang: str) -> dict[str, Any]:
-    """The plain summary: will everyone be swabbed in time, and how long do people wait."""
-    clock = results.scenario.clock
-    close = format_clock(clock.close)
-    k = results.kpi
-    completion = results.summary["kpis"].get("time.completion_min", {})
-    # "in time" is the scenario's own deadline for the last swab (a time.completion_min target); without
-    # one the summary states the times and does not judge them
-    completion_target = next((x for x in results.summary.get("targets", []) if x["kpi"] == "time.completion_min"), None)
-    deadline_min = float(completion_target["value"]) if completion_target is not None else None
-    if completion_target is None or completion_target["met"] is None:
-        state, verdict_text = "neutral", t("verdict_none", lang)
-    elif completion_target["met"]:
-        state, verdict_text = "ok", t("verdict_ok", lang, deadline=clock_at(results, deadline_min),
-                                      n=results.summary.get("replications", "—"),
-                                      worst=clock_at(results, completion.get("max")))  # fmt: skip
-    else:
-        state, verdict_text = "late", t("verdict_late", lang, deadline=clock_at(results, deadline_min),
-                                        last=clock_at(results, completion.get("mean")))  # fmt: skip
-    lines = [
-        t("sum_swabbed", lang, arrived=fmt(k("people.arrived"), "people"), sampled=fmt(k("people.sampled"), "people"),
-          unserved=fmt(k("people.unserved"), "people"), close=close, isolated=fmt(k("people.isolated"), "people"),
-          turned_away=fmt(k("people.turned_away"), "people")),
-        t("sum_completion", lang, last=clock_at(results, completion.get("mean")),
-          low=clock_at(results, completion.get("ci_low")), high=clock_at(results, completion.get("ci_high")),
-          close=close),
-    ]  # fmt: skip
-    if completion_target is not None:
-        verdict = t("met" if completion_target["met"] else "missed", lang)
-        lines.append(t("sum_completion_target", lang, target=clock_at(results, deadline_min), met=verdict))
-    lines.append(
-        t("sum_wait", lang, mean=fmt(k("wait.total.mean_min"), "wait"), p95=fmt(k("wait.total.p95_min"), "wait"),
-          max=fmt(k("wait.total.max_min"), "wait"))
-    )  # fmt: skip
-    sample = sample_line(results, lang)
-    if sample:
-        lines.append(sample)
-    met, total = _targets_met(results.summary.get("targets", []))
-    return {
-        "verdict": verdict_text,
-        "state": state,
-        "lines": lines,
-        "targets": t("sum_targets", lang, met=met, total=total) if total else None,
-        "targets_all_met": met == total,
-    }
 
 
 # ---- inputs ------------------------------------------------------------------------------------
@@ -222,7 +173,7 @@ def _staff_rows(results: Results, lang: str) -> list[tuple[str, str, str]]:
 
     rows = []
     for name, role in s.staff.roles().items():
-        text = t("v_staff", lang, roster=role.roster, on_duty=posts(s, name), stretch=_mins(role.max_stretch),
+        text = t("v_staff", lang, roster=role.people(posts(s, name)), on_duty=posts(s, name), stretch=_mins(role.max_stretch),
                  don=_mins(role.don), doff=_mins(role.doff), rest=_mins(role.rest))  # fmt: skip
         if role.no_show:
             text += t("v_no_show", lang, share=_share(role.no_show))
@@ -292,8 +243,8 @@ def summary_kpi_rows(summary: dict[str, Any], lang: str, key_kpis: tuple[str, ..
         mean = s["mean"]
         places = decimals(name, mean) if mean is not None else 0
         row_targets = [
-            {"text": f"{OP_SIGNS[x['op']]} {x['value']:g}",
-             "met": x["met"], "word": t({True: "met", False: "missed", None: "unknown"}[x["met"]], lang)}
+            {"text": f"{OP_SIGNS[x['op']]} {x['value']:g}", "verdict": x.get("verdict", "unknown"),
+             "met": x["met"], "word": t(f"v_{x.get('verdict', 'unknown')}", lang)}
             for x in targets.get(name, [])
         ]  # fmt: skip
         rows.append({
@@ -305,7 +256,8 @@ def summary_kpi_rows(summary: dict[str, Any], lang: str, key_kpis: tuple[str, ..
             "min": fmt(s.get("min"), name),
             "max": fmt(s.get("max"), name),
             "targets": row_targets,
-            "key": name in key_kpis or name.startswith("checkpoint.all.") or bool(row_targets),
+            "n": s.get("n"),
+            "key": name in key_kpis or name.startswith(("checkpoint.all.", "group.")) or bool(row_targets),
         })  # fmt: skip
     return rows
 
@@ -348,16 +300,13 @@ def _gate_p95(results: Results) -> dict[str, float]:
 
 
 def bottleneck_lines(results: Results, lang: str) -> list[str]:
-    """Which resource is saturated, and for how long, from the numbers."""
+    """The details behind the bottleneck: which zone fills, for how long, closures and late samples."""
     k, s = results.kpi, results.scenario
     lines = []
     util = k("stations.utilization")
-    if util is not None:
-        if util >= SATURATED:
-            busy_min = station_queue_minutes(results) or 0
-            lines.append(t("bn_stations", lang, util=_share(util), busy_min=busy_min))
-        else:
-            lines.append(t("bn_stations_ok", lang, util=_share(util)))
+    if util is not None and util >= SATURATED:
+        busy_min = station_queue_minutes(results) or 0
+        lines.append(t("bn_stations", lang, util=_share(util), busy_min=busy_min))
     n = int(results.summary.get("replications", 0))
     capacity = s.site.waiting.capacity
     waiting_max = results.series("waiting.max")
@@ -388,8 +337,6 @@ def bottleneck_lines(results: Results, lang: str) -> list[str]:
         gate, p95 = max(gates.items(), key=lambda item: item[1])
         lines.append(t("bn_gates", lang, gate=gate, p95=fmt(p95, "wait"), n=len(gates),
                        all=fmt(k("checkpoint.all.wait.p95_min"), "wait")))  # fmt: skip
-    if util is not None and util < SATURATED and len(lines) == 1:
-        lines.append(t("bn_none", lang))
     lines += staff_lines(results, lang)
     sample = sample_line(results, lang)
     if sample:
@@ -404,7 +351,7 @@ def staff_lines(results: Results, lang: str) -> list[str]:
     closed = k("stations.closed_min")
     if closed is not None and closed > 0:
         open_min = k("time.completion_min") or s.clock.duration / 60  # opening to the last swab
-        open_station_min = s.site.sampling.stations * max(open_min, 1.0)
+        open_station_min = (k("stations.open") or s.site.sampling.stations) * max(open_min, 1.0)
         rotations = k("staff.rotations")
         lines.append(t("bn_closed", lang, closed=fmt(closed, "closed"), share=_share(round(closed / open_station_min, 3)),
                        rotations=t("bn_closed_rot", lang, n=fmt(rotations, "n")) if rotations else ""))  # fmt: skip
@@ -431,74 +378,6 @@ def sample_line(results: Results, lang: str) -> str | None:
                  n=results.summary.get("replications", "—"), max=fmt(oldest, "age"), every=every)  # fmt: skip
     return t("bn_age_ok", lang, limit=limit, max=fmt(oldest, "age"),
              worst=fmt(results.kpi("samples.age_at_lab.max_min", "max"), "age"))  # fmt: skip
-
-
-# ---- recommendations -----------------------------------------------------------------------------
-
-
-def variants_usable(results: Results) -> bool:
-    """variants.json belongs to this run: same seed, same replications, same base numbers."""
-    v = results.variants
-    if not v:
-        return False
-    if v.get("seed") != results.summary.get("seed") or v.get("replications") != results.summary.get("replications"):
-        return False
-    base = v.get("base", {}).get("kpis", {})
-    for name, entry in results.summary["kpis"].items():
-        if name in base and not math.isclose(base[name]["mean"], entry["mean"], rel_tol=1e-9, abs_tol=1e-9):
-            return False
-    return True
-
-
-def _change(variant: dict[str, Any], lang: str) -> str:
-    key = variant["key"]
-    if key == "site.sampling.stations":
-        return t("rec_stations", lang, new=variant["value"], old=variant["base_value"])
-    if key == "site.entry_check.lanes":
-        return t("rec_lanes", lang, new=variant["value"], old=variant["base_value"])
-    return t("rec_generic", lang, key=key, new=variant["value"], old=variant["base_value"])
-
-
-def recommendations(results: Results, lang: str) -> dict[str, Any]:
-    """Sentences worded from variants.json only; empty with a note when there is none."""
-    if results.variants is None:
-        return {"available": False, "note": t("rec_missing", lang), "items": [], "verdict": None}
-    if not variants_usable(results):
-        return {"available": False, "note": t("rec_stale", lang), "items": [], "verdict": None}
-    v = results.variants
-    base = v["base"]["kpis"]
-    items = []
-    best = None
-    base_met, total = _targets_met(v["base"].get("targets", []))
-    for variant in v["variants"]:
-        new = variant["kpis"]
-        old_p95, new_p95 = base["wait.total.p95_min"]["mean"], new["wait.total.p95_min"]["mean"]
-        shown_old, shown_new = fmt(old_p95, "wait"), fmt(new_p95, "wait")
-        verb = "stays" if shown_old == shown_new else ("falls" if new_p95 < old_p95 else "rises")
-        text = t("rec_line", lang, change=_change(variant, lang), p95_verb=t(verb, lang), p95_old=shown_old,
-                 p95_new=shown_new, mean_old=fmt(base["wait.total.mean_min"]["mean"], "wait"),
-                 mean_new=fmt(new["wait.total.mean_min"]["mean"], "wait"),
-                 last_old=clock_at(results, base["time.completion_min"]["mean"]),
-                 last_new=clock_at(results, new["time.completion_min"]["mean"]))  # fmt: skip
-        diff = variant.get("difference", {}).get("wait.total.p95_min")
-        detail = None
-        if diff and diff.get("ci_low") is not None:
-            detail = t("rec_diff", lang, d=fmt(diff["mean"], "wait", 1), low=fmt(diff["ci_low"], "wait", 1),
-                       high=fmt(diff["ci_high"], "wait", 1))  # fmt: skip
-        met, n = _targets_met(variant.get("targets", []))
-        if n and met == n and best is None:
-            best = variant
-        items.append({"text": text, "detail": detail, "targets": t("rec_targets", lang, met=met, total=n) if n else None,
-                      "all_met": bool(n) and met == n})  # fmt: skip
-    if not total:
-        verdict = None
-    elif base_met == total:
-        verdict = t("rec_base_ok", lang)
-    elif best is not None:
-        verdict = t("rec_best", lang, change=_change(best, lang))
-    else:
-        verdict = t("rec_none_meets", lang)
-    return {"available": True, "note": t("rec_intro", lang), "items": items, "verdict": verdict}
 
 
 def target_lines(results: Results) -> list[tuple[str, float]]:

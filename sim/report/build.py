@@ -18,16 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..errors import OptionError
-from .analysis import (
-    bottleneck_lines,
-    clock_at,
-    fmt,
-    input_rows,
-    kpi_rows,
-    recommendations,
-    summary_lines,
-    unknown_targets,
-)
+from .advice import bottleneck_section, headline, recommendations, tiles
+from .analysis import bottleneck_lines, input_rows, kpi_rows, unknown_targets
 from .city import CITY_FIGURES, city_inputs, city_kpi_rows, city_summary, city_tiles
 from .data import CityResults, Results, load_city_results, load_results, results_kind
 from .figures import FigureFile, write_figures
@@ -77,25 +69,6 @@ def _when(created: object) -> str:
         return str(created or "—")
 
 
-def _tiles(results: Results, lang: str) -> list[dict[str, Any]]:
-    k = results.kpi
-    targets = {x["kpi"]: x for x in results.summary.get("targets", [])}
-
-    def missed(name: str) -> bool:
-        return name in targets and targets[name]["met"] is False
-
-    return [
-        {"value": fmt(k("people.sampled"), "people"),
-         "label": t("tile_swabbed", lang, arrived=fmt(k("people.arrived"), "people")), "unit": "", "missed": False},
-        {"value": clock_at(results, k("time.completion_min")), "label": t("tile_last", lang), "unit": "",
-         "missed": missed("time.completion_min")},
-        {"value": fmt(k("wait.total.mean_min"), "wait"), "unit": t("min", lang), "label": t("tile_mean", lang),
-         "missed": missed("wait.total.mean_min")},
-        {"value": fmt(k("wait.total.p95_min"), "wait"), "unit": t("min", lang), "label": t("tile_p95", lang),
-         "missed": missed("wait.total.p95_min")},
-    ]  # fmt: skip
-
-
 def _method(results: Results | CityResults, lang: str) -> list[tuple[str, str]]:
     s = results.summary
     rows = [
@@ -127,15 +100,16 @@ def context(results: Results, lang: str, figures: dict[str, FigureFile]) -> dict
         "replications": s.get("replications", "—"),
         "seed": s.get("seed", "—"),
         "version": s.get("version", "—"),
-        "summary": summary_lines(results, lang),
-        "tiles": _tiles(results, lang),
+        "summary": headline(results, lang),
+        "tiles": tiles(results, lang),
         "inputs": input_rows(results, lang),
         "figures": figures,
         "day_figures": [f for name, f in figures.items() if name != "site"],
         "kpis": kpi_rows(results, lang),
         "unknown_targets": unknown_targets(results, lang),
         "kpi_note": t("kpi_note", lang, n=s.get("replications", "—")),
-        "bottleneck": bottleneck_lines(results, lang),
+        "bottleneck": bottleneck_section(results, lang),
+        "bottleneck_details": bottleneck_lines(results, lang),
         "recommend": recommendations(results, lang),
         "method": _method(results, lang),
         "assumptions": [t(f"m_a{i}", lang) for i in range(1, 6)],

@@ -111,7 +111,7 @@ def load_city_results(folder: Path) -> CityResults:
     return CityResults(
         folder=folder,
         summary=read_summary(folder),
-        replications=read_csv(folder / "replications.csv"),
+        replications=read_csv(folder / "replications.csv", empty_is_nan=True),
         sites=read_csv(folder / "sites.csv"),
         hourly=read_csv(folder / "hourly.csv"),
         lab_backlog=read_csv(folder / "lab_backlog.csv"),
@@ -136,7 +136,7 @@ def load_results(folder: Path) -> Results:
     return Results(
         folder=folder,
         summary=read_summary(folder),
-        replications=read_csv(folder / "replications.csv"),
+        replications=read_csv(folder / "replications.csv", empty_is_nan=True),
         timeseries=read_csv(folder / "timeseries.csv"),
         scenario=scenario,
         variants=variants,

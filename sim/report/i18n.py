@@ -10,7 +10,29 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
     "people.sampled": ("People swabbed", "完成采样人数"),
     "people.turned_away": ("Turned away (zone full)", "因等候区满被劝返"),
     "people.isolated": ("Sent to isolation", "转入临时隔离区"),
-    "people.unserved": ("Came after admissions stopped", "停止入场后到达（未采样）"),
+    "people.unserved": (
+        "Not served (came after admissions stopped, or waiting at the hard stop)",
+        "未采样（停止入场后到达或停止服务时仍在等候）",
+    ),
+    "people.unswabbed": ("Set out but not swabbed", "已出发但未完成采样"),
+    "people.unswabbed.set_out_late": ("… set out after admissions stopped", "……停止入场后才出发"),
+    "people.unswabbed.delayed": (
+        "… delayed on the way (gates), reached the site too late or never",
+        "……途中（卡口）耽搁，未能及时到场",
+    ),
+    "people.unswabbed.turned_away": ("… turned away for good at a full waiting zone", "……因等候区满被劝返且未再来"),
+    "people.unswabbed.hard_stop": ("… still waiting when service ended", "……停止服务时仍在等候"),
+    "coverage.share": ("Coverage: swabbed ÷ who set out (0-1)", "覆盖率：完成采样 ÷ 已出发（0-1）"),
+    "time.last_arrival_min": ("Last arrival at the site, minutes after opening", "最后一人到场（开放后分钟）"),
+    "wait.door_to_swab.mean_min": ("From setting out to the swab, mean (min)", "从出发到采样平均（分钟）"),
+    "wait.door_to_swab.p95_min": (
+        "From setting out to the swab, 95th percentile (min)",
+        "从出发到采样 95% 不超过（分钟）",
+    ),
+    "wait.door_to_swab.max_min": ("From setting out to the swab, longest (min)", "从出发到采样最长（分钟）"),
+    "time.to_site.mean_min": ("From setting out to reaching the site, mean (min)", "从出发到到场平均（分钟）"),
+    "wait.gate.mean_min": ("Queue at the gate on the way, mean (min)", "途经卡口平均排队（分钟）"),
+    "stations.open": ("Stations opened (staffed)", "开放（有人值守）的采样台"),
     "throughput.per_hour": ("Swabs per hour", "每小时采样人数"),
     "time.completion_min": ("Last swab, minutes after opening", "最后一人采样完成（开放后分钟）"),
     "wait.total.mean_min": ("Wait, mean (min)", "平均等候（分钟）"),
@@ -80,7 +102,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec_method": ("How it was computed", "计算方法"),
     "sec_appendix": ("Appendix: all other measures", "附录：其他指标"),
     # headline tiles
-    "tile_swabbed": ("swabbed, of {arrived} who came", "人完成采样（到场 {arrived} 人）"),
+    "tile_unswabbed": ("left unswabbed, of {due} who set out", "人漏采（共 {due} 人出发）"),
+    "tile_worst": ("longest wait, setting out to swab", "从出发到采样最长等候"),
     "tile_last": ("last swab (mean)", "最后一人完成采样（均值）"),
     "tile_mean": ("mean wait", "平均等候"),
     "tile_p95": ("95% wait at most", "95% 的人等候不超过"),
@@ -90,41 +113,71 @@ TEXT: dict[str, tuple[str, str]] = {
         "Built from saved simulation results; every number is a mean over replications unless stated.",
         "根据已保存的模拟结果生成；除特别说明外，数字均为多次重复运行的均值。",
     ),
-    # summary
-    "verdict_ok": (
-        "On average everyone admitted is swabbed by {deadline}, the deadline for the last swab "
-        "(slowest of {n} replications: {worst}).",
-        "平均而言，所有入场人员都能在最后采样完成时限 {deadline} 前完成采样（{n} 次运行中最慢一次：{worst}）。",
+    # summary: the verdict and the five lines
+    "head_met": (
+        "The plan meets its aims: all {n} are met, and everyone who set out is swabbed in every replication.",
+        "方案达成全部目标：{n} 项目标均达成，且每次运行中所有出发的人都完成了采样。",
     ),
-    "verdict_late": (
-        "On average not everyone is swabbed by {deadline}, the deadline for the last swab "
-        "(the last swab is at {last} on average).",
-        "平均而言，并非所有人都能在最后采样完成时限 {deadline} 前完成采样（最后一人平均在 {last} 完成）。",
+    "head_not_met": (
+        "The plan does not meet its aims: {k} of {n} not met — {aims}.",
+        "方案未达成目标：{n} 项中有 {k} 项未达成——{aims}。",
     ),
-    "verdict_none": (
-        "The scenario sets no deadline for the last swab (no time.completion_min target): the times are below.",
-        "场景未设定最后采样完成时限（无 time.completion_min 目标）：时间见下文。",
+    "head_risk": (
+        "The plan meets the {n} aims it sets, but not with room to spare: {risks}.",
+        "方案达成所设的 {n} 项目标，但余量不足：{risks}。",
     ),
-    "sum_swabbed": (
-        "Of {arrived} people who came, {sampled} were swabbed on average; {unserved} came after admissions "
-        "stopped at {close}, {isolated} were sent to the isolation zone and {turned_away} were turned away.",
-        "平均到场 {arrived} 人，完成采样 {sampled} 人；{unserved} 人在 {close} 停止入场后到达，"
-        "{isolated} 人转入临时隔离区，{turned_away} 人因等候区满被劝返。",
+    "risk_deadline": (
+        "{n} of {of} replications miss {target} (the slowest at {worst})",
+        "{of} 次运行中有 {n} 次未达成 {target}（最慢一次 {worst}）",
     ),
-    "sum_completion": (
-        "The last swab is done at {last} on average (95% interval {low} to {high}); admissions stop at {close}.",
-        "最后一人平均在 {last} 完成采样（95% 区间 {low} 至 {high}）；{close} 停止入场。",
+    "risk_unswabbed": (
+        "people are left unswabbed in {n} of {of} replications (up to {worst})",
+        "{of} 次运行中有 {n} 次有人未完成采样（最多 {worst} 人）",
     ),
-    "sum_completion_target": (
-        "The target for the last swab is {target}: {met}.",
-        "最后采样完成目标为 {target}：{met}。",
+    "risk_unswabbed_some": ("some people are left unswabbed", "有人未完成采样"),
+    "aim_everyone": ("Nobody who set out left unswabbed (default aim)", "出发的人无一漏采（默认目标）"),
+    "rec_not": ("not: {what}", "取消：{what}"),
+    "aim_value_ci": ("{mean} (95% interval {low} to {high})", "{mean}（95% 区间 {low} 至 {high}）"),
+    "v_met": ("met", "达成"),
+    "v_missed": ("missed", "未达成"),
+    "v_uncertain": ("uncertain", "不确定"),
+    "v_undefined": ("no value", "无数值"),
+    "v_unknown": ("unknown measure", "未知指标"),
+    "sep": ("; ", "；"),
+    "cov_none": ("Nobody set out.", "无人出发。"),
+    "cov_all": (
+        "Everyone who set out is swabbed in all {n} replications ({sampled} people on average).",
+        "全部 {n} 次运行中所有出发的人都完成了采样（平均 {sampled} 人）。",
     ),
-    "sum_wait": (
-        "People wait {mean} minutes on average from arriving to being swabbed; 95% of people wait at most "
-        "{p95} minutes; the longest wait is {max} minutes.",
-        "从到场到采样平均等候 {mean} 分钟；95% 的人等候不超过 {p95} 分钟；最长等候 {max} 分钟。",
+    "cov_left": (
+        "Not everyone who set out is swabbed: {left} people on average are left unswabbed (up to {worst} in one "
+        "replication; coverage {share}, {sampled} swabbed). Why: {causes}.",
+        "并非所有出发的人都完成了采样：平均 {left} 人漏采（单次运行最多 {worst} 人；覆盖率 {share}，完成采样 {sampled} 人）。"
+        "原因：{causes}。",
     ),
-    "sum_targets": ("Targets met: {met} of {total}.", "达成目标：{met} / {total}。"),
+    "cause_set_out_late": ("{n} set out after admissions stopped", "{n} 人在停止入场后才出发"),
+    "cause_delayed": (
+        "{n} were held up on the way (gates) and came too late or never",
+        "{n} 人途中（卡口）耽搁，未能及时到场",
+    ),
+    "cause_turned_away": ("{n} were turned away at a full waiting zone", "{n} 人因等候区满被劝返"),
+    "cause_hard_stop": ("{n} were still waiting when service ended", "{n} 人在停止服务时仍在等候"),
+    "last_none": ("Nobody was swabbed.", "无人完成采样。"),
+    "last_swab": (
+        "The last swab is at {last} on average (95% interval {low} to {high}; the slowest replication {worst})",
+        "最后一人平均在 {last} 完成采样（95% 区间 {low} 至 {high}；最慢一次 {worst}）",
+    ),
+    "last_no_deadline": ("; admissions stop at {close}, and no deadline is set.", "；{close} 停止入场，未设完成时限。"),
+    "last_deadline": ("; the deadline is {deadline}: {word}.", "；完成时限为 {deadline}：{word}。"),
+    "wait_none": ("Nobody was swabbed, so there is no wait to report.", "无人完成采样，无等候时间。"),
+    "from_home": ("leaving home", "离家"),
+    "from_arrival": ("arriving", "到场"),
+    "wait_worst": (
+        "The longest wait from {start} to the swab is {mean} minutes on average ({worst} in the worst replication); "
+        "95% of people wait at most {p95} minutes.",
+        "从{start}到采样的最长等候平均为 {mean} 分钟（最差一次 {worst} 分钟）；95% 的人不超过 {p95} 分钟。",
+    ),
+    "sec_aims": ("Aims", "目标"),
     "met": ("met", "达成"),
     "missed": ("missed", "未达成"),
     "unknown": ("unknown KPI", "未知指标"),
@@ -318,10 +371,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "replications.",
         "采样台是瓶颈：平均利用率 {util}；按各次运行平均，全天有 {busy_min} 分钟有人在等候空闲采样台（即所有采样台都在忙）。",
     ),
-    "bn_stations_ok": (
-        "The sampling stations are busy {util} of the time on average: not saturated.",
-        "采样台平均利用率 {util}，未饱和。",
-    ),
     "bn_zone_full": (
         "The waiting zone fills up: it reaches its {capacity} places in {full_reps} of {n} replications ({peak} "
         "people at the peak on average), and some replication has it full during {full_min} minutes of the day.",
@@ -375,43 +424,119 @@ TEXT: dict[str, tuple[str, str]] = {
         "minutes on average, {worst} at worst).",
         "样本：每次运行中所有采样管都在 {limit} 分钟时限内送达实验室（最久一管平均 {max} 分钟，最差 {worst} 分钟）。",
     ),
-    "bn_none": ("No resource is saturated on these numbers.", "按这些结果，没有资源饱和。"),
+    "bn_binding": (
+        "The binding constraint: {named}. The change that relieves it: {relief}.",
+        "制约因素：{named}。缓解办法：{relief}。",
+    ),
+    "bn_binding_one": ("{stage} (for {aims})", "{stage}（影响 {aims}）"),
+    "bn_nearest": (
+        "No stage binds: every aim is met. The stage nearest its limit is {stage}.",
+        "没有制约环节：所有目标均达成。最接近极限的环节是{stage}。",
+    ),
+    "bn_method": (
+        "How it was chosen: each aim not met is traced to the stage that binds it. A wait goes to the stage where "
+        "people queue longest (gate, entry check or station); the last swab to the stations when they are busy at "
+        "least 85% of the time, else to the call-up; people left unswabbed to their largest cause; sample age to "
+        "the courier; results to the lab when it is busy at least 85% of the time, else to the courier. A station "
+        "queue is the staff's when posts stay unopened or closed for at least 5% of the station time.",
+        "判定方法：每项未达成的目标归因于制约它的环节。等候归因于排队最久的环节（卡口、入口核验或采样台）；"
+        "最后采样时间在采样台利用率不低于 85% 时归因于采样台，否则归因于通知安排；漏采归因于人数最多的原因；"
+        "样本存放时间归因于转运；检测结果在实验室利用率不低于 85% 时归因于实验室，否则归因于转运。"
+        "若有岗位未开放或因换班关闭超过采样台时间的 5%，采样台排队归因于人员配置。",
+    ),
+    "col_stage": ("Stage", "环节"),
+    "col_measures": ("What the numbers show (means over replications)", "数据表现（各次运行均值）"),
+    "stage_gates": ("the residence gates", "小区卡口"),
+    "stage_entry": ("the entry check", "入口核验"),
+    "stage_waiting_zone": ("the waiting zone", "等候区"),
+    "stage_stations": ("the sampling stations", "采样台"),
+    "stage_staff": ("the staff roster (posts closed or never opened)", "人员配置（岗位关闭或未开放）"),
+    "stage_buffer": ("the buffer zone", "缓冲区"),
+    "stage_callup": ("the call-up and the opening hours", "通知安排与开放时间"),
+    "stage_courier": ("the courier", "样本转运"),
+    "stage_lab": ("the lab", "实验室"),
+    "stage_doorstep": ("the door-to-door teams", "上门采样小组"),
+    "relief_gates": ("more checker lanes at the gates", "卡口增加核验通道"),
+    "relief_entry": ("an entry-check lane with its checkers", "增加一条入口核验通道及人员"),
+    "relief_waiting_zone": ("a larger waiting zone", "扩大等候区"),
+    "relief_stations": ("a station with its sampler and registrar", "增加采样台及其采样员、登记员"),
+    "relief_staff": ("rosters that keep every post staffed through rotations", "按轮换需要配足人员"),
+    "relief_buffer": ("more changing places", "增加更衣位"),
+    "relief_callup": ("calling buildings sooner or keeping admissions open longer", "提前通知或延长入场时间"),
+    "relief_courier": ("the courier coming for a full box, or more often", "满箱即转运或提高转运频次"),
+    "relief_lab": ("more lab capacity or larger pools", "提高实验室检测能力或扩大混采"),
+    "relief_doorstep": ("another door-to-door team", "增加上门采样小组"),
+    "st_gates": (
+        "people swabbed queue {queue} min at their gate on the way; the worst gate is {gate} (95th-percentile wait "
+        "{p95} min); {delayed} people were held up until too late, {held} held at a gate",
+        "完成采样者途经卡口平均排队 {queue} 分钟；最拥堵卡口为 {gate}（95% 等候 {p95} 分钟）；{delayed} 人因耽搁未能及时到场，"
+        "{held} 人被留在卡口",
+    ),
+    "st_entry": ("{queue} min queue on average; {lanes} lanes", "平均排队 {queue} 分钟；{lanes} 条通道"),
+    "st_zone": (
+        "peak {peak} of {capacity} places; {outside} queue outside at the peak; {turned} turned away",
+        "峰值 {peak} 人（共 {capacity} 个位置）；场外排队峰值 {outside} 人；{turned} 人被劝返",
+    ),
+    "st_stations": (
+        "{queue} min queue for a station on average; busy {util} of the time; {open} of {stations} open",
+        "等候采样台平均 {queue} 分钟；利用率 {util}；{stations} 个中开放 {open} 个",
+    ),
+    "st_staff": (
+        "{unopened} stations not opened (too few staff to rotate); {closed} station-minutes closed for changes ({share})",
+        "{unopened} 个采样台因人员不足未开放；换班关闭 {closed} 台·分钟（{share}）",
+    ),
+    "st_buffer": (
+        "staff wait up to {wait} min for one of {capacity} changing places",
+        "工作人员等候更衣位最长 {wait} 分钟（{capacity} 个更衣位）",
+    ),
+    "st_callup": (
+        "{late} people set out after admissions stopped; the last arrival at {last}",
+        "{late} 人在停止入场后才出发；最后一人 {last} 到场",
+    ),
+    "st_courier": (
+        "{over} tubes over the {limit}-min limit at the lab; the oldest {age} min",
+        "{over} 管送达时超过 {limit} 分钟时限；最久 {age} 分钟",
+    ),
+    "st_lab": (
+        "busy {util} of the time; 95% of results within {p95} min of the swab",
+        "利用率 {util}；95% 的结果在采样后 {p95} 分钟内出具",
+    ),
+    "st_doorstep": ("{teams} team(s); the last home swab at {last}", "{teams} 个小组；最后一户上门采样 {last}"),
     # recommendations
     "rec_intro": (
-        "Each change below was run with the same seed and replications as the plan (common random numbers), so "
-        "the differences are not noise.",
-        "以下每项调整都用与原方案相同的随机种子和重复次数运行（共同随机数），差异并非随机波动。",
+        "Each change below relieves a binding constraint and was run with the same seed and replications as the "
+        "plan (common random numbers), so the differences are not noise. Stations and lanes come with the staff "
+        "they need.",
+        "以下每项调整针对一个制约因素，并用与原方案相同的随机种子和重复次数运行（共同随机数），差异并非随机波动。"
+        "增加的采样台和通道均配齐所需人员。",
     ),
-    "rec_stations": ("{new} stations instead of {old}", "{new} 个采样台（原 {old} 个）"),
-    "rec_lanes": ("{new} entry-check lanes instead of {old}", "{new} 条入口核验通道（原 {old} 条）"),
-    "rec_generic": ("{key} = {new} instead of {old}", "{key} = {new}（原 {old}）"),
-    "rec_line": (
-        "With {change}, the 95th-percentile wait {p95_verb} from {p95_old} to {p95_new} minutes, the mean wait "
-        "from {mean_old} to {mean_new} minutes, and the last swab is at {last_new} instead of {last_old}.",
-        "若采用 {change}，95% 等候时间由 {p95_old} 分钟{p95_verb}至 {p95_new} 分钟，平均等候由 {mean_old} 分钟变为 "
-        "{mean_new} 分钟，最后一人采样完成时间由 {last_old} 变为 {last_new}。",
+    "rec_change": ("{what} {old} → {new}", "{what} {old} → {new}"),
+    "rec_gates": ("one more checker lane at each of {n} gates", "{n} 个卡口各增加一条核验通道"),
+    "rec_outcome": (
+        "Aims met: {met} of {n}. Left unswabbed {left_old} → {left_new}; 95th-percentile wait {p95_old} → {p95_new} "
+        "min; last swab {last_old} → {last_new}.",
+        "达成目标：{met} / {n}。漏采 {left_old} → {left_new} 人；95% 等候 {p95_old} → {p95_new} 分钟；"
+        "最后采样 {last_old} → {last_new}。",
     ),
-    "falls": ("falls", "降"),
-    "rises": ("rises", "升"),
-    "stays": ("stays", "持平"),
-    "rec_diff": (
-        "Paired difference in the 95th-percentile wait: {d} minutes (95% interval {low} to {high}).",
-        "95% 等候时间的配对差：{d} 分钟（95% 区间 {low} 至 {high}）。",
-    ),
-    "rec_targets": ("Targets met: {met} of {total}.", "达成目标：{met} / {total}。"),
+    "rec_people": ("{n} people", "{n} 人"),
+    "rec_no_people": ("no extra people", "无需增加人员"),
+    "rec_staff": ("Staff for the plan: {staff}.", "方案所需人员：{staff}。"),
     "rec_best": (
-        "The smallest change tried that meets every target: {change}.",
-        "所试调整中满足全部目标的最小调整：{change}。",
+        "Recommended: {change} ({cost}) — the smallest of the {n} changes tried that meets every aim.",
+        "建议：{change}（{cost}）——在所试 {n} 项调整中，满足全部目标的最小调整。",
     ),
     "rec_base_ok": (
-        "The plan as it stands meets every target; the changes show the margin that extra resources would buy.",
+        "The plan as it stands meets every aim; the changes show the margin that extra resources would buy.",
         "现方案已达成全部目标；以下结果显示增加资源能换来的余量。",
     ),
-    "rec_none_meets": ("None of the changes tried meets every target.", "所试调整均未能达成全部目标。"),
+    "rec_none_meets": (
+        "None of the {n} changes tried meets every aim. The closest is {change}, which still misses: {still}.",
+        "所试 {n} 项调整均未能达成全部目标。最接近的是：{change}，仍未达成：{still}。",
+    ),
     "rec_missing": (
         "No variant runs are saved with these results, so no change is recommended. The command "
-        "“drill run SCENARIO.yaml --report” runs variants with common random numbers.",
-        "结果中没有保存方案对比运行，因此不提出调整建议。命令“drill run 场景文件 --report”可用共同随机数比较方案。",
+        "“drill run SCENARIO.yaml --report” runs the changes that relieve the bottleneck with common random numbers.",
+        "结果中没有保存方案对比运行，因此不提出调整建议。命令“drill run 场景文件 --report”会用共同随机数测试缓解瓶颈的调整。",
     ),
     "rec_stale": (
         "The saved variant runs do not match these results (different seed or replications), so they are not used.",
@@ -617,6 +742,11 @@ def kpi_label(name: str, lang: str) -> str:
     labels = KPI_LABELS.get(name)
     if labels:
         return labels[i]
+    if name.startswith("group.") and ".wait.total." in name:
+        group, rest = name.removeprefix("group.").split(".wait.total.", 1)
+        words = KPI_LABELS.get(f"wait.total.{rest}")
+        if words:
+            return f"{group}: {words[i]}"
     if name.startswith("checkpoint."):
         for suffix, words in GATE_KPI_LABELS.items():
             if name.endswith("." + suffix):

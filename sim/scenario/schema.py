@@ -187,6 +187,14 @@ class Pooling(Model):
         return building.household_size if building.household_size is not None else self.household_size
 
 
+class Aims(Model):
+    """What a plan must achieve besides its targets: by default, nobody who set out is left unswabbed."""
+
+    everyone_swabbed: bool = Field(
+        True, description="a plan meets its aims only if nobody due (who set out) is left unswabbed; false relaxes it"
+    )
+
+
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_.<>-]+)\s*(<=|>=|<|>)\s*(-?[0-9.]+)\s*$")
 
 
@@ -209,6 +217,7 @@ class Scenario(Model):
     recall: Recall | None = Field(None, description="positive pools recalled for single-tube retests")
     doorstep: Doorstep | None = Field(None, description="door-to-door sampling by teams")
     targets: list[str] = Field(default_factory=list, description="e.g. 'wait.total.p95_min<=20'")
+    aims: Aims = Aims()
     sources: dict[str, str] = Field(default_factory=dict, description="where a number came from, by key path")
 
     @field_validator("population")

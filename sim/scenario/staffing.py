@@ -7,6 +7,7 @@ when omitted, absent from the flow. Keys, units, defaults and sources: scenarios
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
@@ -27,10 +28,19 @@ class Meal(Model):
     duration: PositiveDuration = 30 * 60
 
 
+class PerPost(Model):
+    """A roster that follows the plan: so many people per post, rounded up (1.6 → 8 people for 5 stations)."""
+
+    per_post: float = Field(ge=1.0, le=10.0, description="people on the roster per post (1 = nobody to relieve)")
+
+
 class Role(Model):
     """One role's roster and its rotation through the buffer zone (缓冲区)."""
 
-    roster: PositiveCount = Field(description="people on the roster for the session")
+    roster: PositiveCount | Literal["auto"] | PerPost = Field(
+        description="people for the session: a number, 'auto' (what the posts need to rotate without closing), "
+        "or {per_post: x} (x people per post, rounded up)"
+    )
     on_duty: PositiveCount | None = Field(None, description="posts held at once; default: stations (or entry lanes)")
     max_stretch: PositiveDuration = Field(2 * 3600, description="longest continuous stretch in protective equipment")
     don: Duration = Field(10 * 60, description="putting protective equipment on, in the buffer zone")
@@ -43,6 +53,24 @@ class Role(Model):
     )
     hand_disinfection: Duration = Field(0.0, description="after every swab (samplers only)")
 
+    @property
+    def cycle_s(self) -> float:
+        """One person's turn: a stretch on duty, undressing, resting and dressing again."""
+        return self.max_stretch + self.doff + self.rest + self.don
+
+    def people(self, n_posts: int) -> int:
+        """The roster's size for a plan of n posts (a fixed number, or what the plan needs)."""
+        if self.roster == "auto":
+            return roster_needed(self, n_posts)
+        if isinstance(self.roster, PerPost):
+            return math.ceil(self.roster.per_post * n_posts - 1e-9)
+        return self.roster
+
+    @property
+    def follows_plan(self) -> bool:
+        """The roster is stated relative to the posts, so a change of stations or lanes brings its staff."""
+        return not isinstance(self.roster, int)
+
 
 class Pause(Model):
     """A whole-site disinfection pause: every station stops after its current person."""
@@ -54,6 +82,11 @@ class Pause(Model):
 class Staff(Model):
     """Staff roster per role; roles omitted are not rotated (always present)."""
 
+    open_posts: Literal["sustainable", "all"] = Field(
+        "sustainable",
+        description="sustainable: open only the posts the people who turn up can keep staffed through their "
+        "rotations; all: open every post at once (they close while staff change)",
+    )
     sampler: Role | None = None
     registrar: Role | None = None
     entry_checker: Role | None = None
@@ -162,24 +195,96 @@ def posts(scenario: Scenario, role: str) -> int:
 
 def roster_needed(role: Role, n_posts: int) -> int:
     """People needed so a dressed relief is always ready: each covers stretch / (stretch + doff + rest + don)."""
-    cycle = role.max_stretch + role.doff + role.rest + role.don
-    return math.ceil(n_posts * cycle / role.max_stretch - 1e-9)
+    return math.ceil(n_posts * role.cycle_s / role.max_stretch - 1e-9)
+
+
+def sustainable_posts(role: Role, present: float) -> int:
+    """The most posts that `present` people keep staffed through their rotations: ⌊present × stretch / cycle⌋."""
+    return math.floor(present * role.max_stretch / role.cycle_s + 1e-9)
+
+
+def open_posts(scenario: Scenario, present: dict[str, int]) -> dict[str, int]:
+    """Posts each role opens, given how many of its people turned up (`present`, by role).
+
+    With ``staff.open_posts: sustainable`` a role opens the posts its people can keep staffed through
+    rotations, but at least one post when anybody came; a station needs its sampler and its registrar,
+    so both station roles open the smaller of their two numbers. With ``all`` every post opens (and
+    closes while its staff change, or stays closed when nobody is free).
+    """
+    assert scenario.staff is not None
+    roles = scenario.staff.roles()
+    out = {name: posts(scenario, name) for name in roles}
+    if scenario.staff.open_posts == "all":
+        return out
+    for name, role in roles.items():
+        people = present[name]
+        out[name] = min(out[name], max(sustainable_posts(role, people), 1 if people else 0))
+    station_roles = [name for name in ("sampler", "registrar") if name in roles]
+    if station_roles:
+        stations = min(out[name] for name in station_roles)
+        out.update({name: stations for name in station_roles})
+    return out
+
+
+@dataclass(frozen=True)
+class RolePlan:
+    """One role in a plan: its posts, its roster, what the posts need, and the posts it can keep open."""
+
+    role: str
+    posts: int
+    roster: int
+    expected: float  # people expected to turn up (roster × (1 − no_show))
+    needed: int  # people needed to keep every post staffed through rotations
+    sustainable: int  # posts the expected people keep staffed through rotations
+    cycle_min: float
+    stretch_min: float
+    follows_plan: bool
+
+
+def staffing_plan(scenario: Scenario) -> list[RolePlan]:
+    """Every rotated role of the scenario as a plan (empty without staff)."""
+    if scenario.staff is None:
+        return []
+    out = []
+    for name, role in scenario.staff.roles().items():
+        n = posts(scenario, name)
+        roster = role.people(n)
+        expected = roster * (1 - role.no_show)
+        out.append(RolePlan(name, n, roster, expected, roster_needed(role, n), min(n, sustainable_posts(role, expected)),
+                            role.cycle_s / 60, role.max_stretch / 60, role.follows_plan))  # fmt: skip
+    return out
 
 
 def staffing_warnings(scenario: Scenario) -> list[str]:
-    """Plain-language warnings about a roster too small to cover the rotations."""
+    """Plain-language warnings about a roster too small to keep every post staffed through rotations."""
     out: list[str] = []
     if scenario.staff is None:
         return out
-    for name, role in scenario.staff.roles().items():
-        n = posts(scenario, name)
-        need = roster_needed(role, n)
-        expected = role.roster * (1 - role.no_show)
-        if expected < need:
-            present = f"{expected:g} expected to turn up" if role.no_show else f"{role.roster} on the roster"
-            out.append(f"staff.{name}: {present}, but {need} are needed for {n} post(s) to rotate every "
-                       f"{role.max_stretch / 60:g} min without closing; posts close while staff change "
+    sustainable = scenario.staff.open_posts == "sustainable"
+    for plan in staffing_plan(scenario):
+        if plan.expected >= plan.needed:
+            continue
+        present = (
+            f"{plan.expected:g} expected to turn up" if plan.expected != plan.roster else f"{plan.roster} on the roster"
+        )
+        what = POST_WORDS.get(plan.role, "posts")
+        if sustainable:
+            out.append(f"staff.{plan.role}: {present} keep {max(plan.sustainable, 1)} of {plan.posts} {what} staffed "
+                       f"through rotations (each works {plan.stretch_min:g} of every {plan.cycle_min:g} min); "
+                       f"{plan.needed} are needed for all {plan.posts}, so the other {what} stay closed "
+                       f"(roster: auto staffs them all)")  # fmt: skip
+        else:
+            out.append(f"staff.{plan.role}: {present}, but {plan.needed} are needed for {plan.posts} post(s) to rotate "
+                       f"every {plan.stretch_min:g} min without closing; posts close while staff change "
                        f"(see stations.closed_min)")  # fmt: skip
     if scenario.site.buffer is None:
         out.append("staff: no site.buffer given; changing places are taken as unlimited")
     return out
+
+
+POST_WORDS = {
+    "sampler": "stations",
+    "registrar": "stations",
+    "entry_checker": "entry lanes",
+    "marshal": "marshal posts",
+}
