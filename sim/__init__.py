@@ -1,13 +1,13 @@
 """Discrete-event simulator for community nucleic-acid mass-testing drills."""
 
 from .errors import DrillError, OptionError, ScenarioError
-from .experiment import RunResult, open_executor, run
+from .experiment import RunResult, open_executor, plan_variant, run
 from .experiment.plan import variant
 from .model.build import run_replication
 from .scenario import Scenario, load_scenario, scenario_from_data, scenario_from_text
 
 __all__ = [
-    "DrillError", "OptionError", "RunResult", "Scenario", "ScenarioError", "load_scenario", "open_executor",
+    "DrillError", "OptionError", "RunResult", "Scenario", "ScenarioError", "load_scenario", "open_executor", "plan_variant",
     "run", "run_replication", "scenario_from_data", "scenario_from_text", "api", "variant",
 ]  # fmt: skip
 

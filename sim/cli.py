@@ -18,6 +18,7 @@ from .city_results import write_city_results
 from .errors import DrillError, ScenarioError
 from .experiment import open_executor, run
 from .experiment.brief import brief, num, recommendation_line, staffing_line
+from .experiment.plan import staff_text
 from .experiment.city import SiteIndex, run_city
 from .experiment.recommend import run_variants
 from .measure.catalogue import PARTS, is_key, part_of
@@ -58,6 +59,11 @@ workers_option = click.option(
 cluster_option = click.option(
     "--cluster", metavar="ADDRESS|local", help="Run on Dask: a scheduler address, or 'local' for a LocalCluster."
 )
+staff_option = click.option(
+    "--staff", type=click.Choice(["follow", "fixed"]), default="follow", show_default=True,
+    help="follow: a change of stations or entry lanes brings the staff its posts need (rosters become 'auto'); "
+    "fixed: keep the file's rosters.",
+)  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,10 +174,11 @@ def schema_command() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Sweep folder (default: results/<scenario file stem>/sweep/).")  # fmt: skip
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figure per KPI.")
+@staff_option
 @reports_errors
 def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int | None, seed: int | None,
                   overrides: tuple[str, ...], workers: int | None, cluster: str | None, out_dir: Path | None,
-                  no_figures: bool) -> None:  # fmt: skip
+                  no_figures: bool, staff: str = "follow") -> None:  # fmt: skip
     """Run a grid of variants with common random numbers; resumable (finished runs are kept)."""
     from .experiment.sweep import Axis, RunStore, run_sweep, write_sweep
     from .experiment.sweep_plot import plot_sweep
@@ -184,8 +191,12 @@ def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int 
     for axis in axes:
         total *= len(axis.values)
     with open_executor(workers, cluster) as executor, _Progress(total, "runs") as advance:
-        result = run_sweep(scenario, axes, n, seed, executor, RunStore(out_dir / "runs"), on_done=lambda _: advance())
+        result = run_sweep(scenario, axes, n, seed, executor, RunStore(out_dir / "runs"), on_done=lambda _: advance(),
+                           staff=staff)  # type: ignore[arg-type]  # fmt: skip
     paths = write_sweep(result, out_dir)
+    for v in result.variants:
+        if v.scenario.staff is not None:
+            out.print(f"  {v.key}: staff {staff_text(v.scenario)}", markup=False)
     figures = [] if no_figures else plot_sweep(*result.summary_rows(), result.keys, out_dir / "figures")
     out.print(f"{len(result.variants)} variants × {n} replications, seed {result.seed}: "
               f"{result.computed} runs computed, {total - result.computed} reused.", markup=False)  # fmt: skip
@@ -213,10 +224,11 @@ def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int 
 @cluster_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for search.csv and search.json (default: results/<scenario file stem>/search/).")  # fmt: skip
+@staff_option
 @reports_errors
 def search_command(scenario_file: Path, key: str, low: int, high: int, targets: tuple[str, ...], batch: int,
                    min_replications: int, max_replications: int, seed: int | None, overrides: tuple[str, ...],
-                   workers: int | None, cluster: str | None, out_dir: Path | None) -> None:  # fmt: skip
+                   workers: int | None, cluster: str | None, out_dir: Path | None, staff: str = "follow") -> None:  # fmt: skip
     """The smallest value of KEY meeting every target with 95% confidence (bisection)."""
     from .experiment.search import search, write_search
 
@@ -227,21 +239,31 @@ def search_command(scenario_file: Path, key: str, low: int, high: int, targets: 
     out_dir = out_dir or Path("results") / scenario_file.stem / "search"
 
     def tried(c: Any) -> None:
-        out.print(f"  {key}={c.value}: {c.verdict} after {c.replications} replications", markup=False)
+        staffed = f" (staff: {c.staff})" if c.staff else ""
+        out.print(f"  {key}={c.value}: {c.verdict} after {c.replications} replications{staffed}", markup=False)
 
     with open_executor(workers, cluster) as executor:
         result = search(scenario, key, low, high, chosen, seed, executor, batch, max_replications,
-                        min_replications, on_candidate=tried)  # fmt: skip
-    header, rows = result.rows()
-    table = Table(title=f"{scenario.name}: search over {key} (seed {result.seed})")
-    for column in header:
-        table.add_column(column, justify="left" if column in ("verdict", "target") else "right")
-    for row in rows:
-        table.add_row(*(_fmt(x) if isinstance(x, float) else str(x) for x in row))
-    out.print(table)
+                        min_replications, on_candidate=tried, staff=staff)  # type: ignore[arg-type]  # fmt: skip
+    out.print(f"\n{scenario.name}: search over {key} (seed {result.seed})", markup=False)
+    for line in search_lines(result):
+        out.print(line, markup=False)
     out.print(result.explain(), markup=False)
     paths = write_search(result, out_dir)
     out.print(f"Results: {', '.join(str(p) for p in paths.values())}", markup=False)
+
+
+def search_lines(result: Any) -> list[str]:
+    """The search as plain lines under 80 columns: value, verdict, replications, then each target's interval."""
+    lines = [f"{'value':>6}  {'verdict':<9} {'reps':>4}  {'target':<30} {'mean':>8}  95% interval"]
+    for value in sorted(result.candidates):
+        c = result.candidates[value]
+        for k, target in enumerate(result.targets):
+            mean, low, high = c.intervals.get(str(target), (None, None, None))
+            ci = "—" if low is None or low != low else f"{num(low)}–{num(high)}"
+            head = f"{value:>6}  {c.verdict:<9} {c.replications:>4}" if k == 0 else " " * 21
+            lines.append(f"{head}  {str(target)[:30]:<30} {num(mean if mean == mean else None):>8}  {ci}")
+    return lines
 
 
 def _run_city(city: City, scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path,

@@ -65,7 +65,7 @@ def test_sweep_variant_matches_a_direct_run(drill) -> None:
 def test_search_table(drill) -> None:
     found = sim.api.search(drill, "site.sampling.stations", 2, 4, ["time.completion_min<=270"], max_replications=10)
     assert found.answer is None  # 4 stations need about 287 minutes
-    assert set(found.candidates["verdict"]) <= {"met", "missed", "undecided"}
+    assert set(found.candidates["verdict"]) <= {"met", "missed", "uncertain"}
     assert "No value up to site.sampling.stations=4" in found.explanation
 
 

@@ -56,14 +56,14 @@ def test_search_replications_grow_until_decided_and_share_streams() -> None:
     assert len(arrived) == 1
 
 
-def test_undecided_at_cap_is_reported_as_such() -> None:
+def test_uncertain_at_cap_is_reported_as_such() -> None:
     # the mean of people.arrived is exactly λT = 4800: no finite sample puts the interval clear of it
     result = search(mmc_scenario(), "site.sampling.stations", 7, 7, ["people.arrived<=4800"], max_replications=4,
                     min_replications=2, batch=2)  # fmt: skip
-    assert result.candidates[7].verdict == "undecided"
+    assert result.candidates[7].verdict == "uncertain"
     assert result.candidates[7].replications == 4
     assert result.answer is None
-    assert "undecided" in result.explain()
+    assert "uncertain" in result.explain()
 
 
 def test_missed_everywhere_gives_no_answer() -> None:
@@ -75,9 +75,9 @@ def test_missed_everywhere_gives_no_answer() -> None:
 @pytest.mark.parametrize(
     ("target", "low", "high", "verdict"),
     [
-        ("x<=10", 8.0, 9.5, "met"), ("x<=10", 8.0, 10.5, "undecided"), ("x<=10", 10.5, 12.0, "missed"),
-        ("x>=10", 10.5, 12.0, "met"), ("x>=10", 8.0, 9.5, "missed"), ("x<10", 8.0, 10.0, "undecided"),
-        ("x<=10", math.nan, math.nan, "undecided"),
+        ("x<=10", 8.0, 9.5, "met"), ("x<=10", 8.0, 10.5, "uncertain"), ("x<=10", 10.5, 12.0, "missed"),
+        ("x>=10", 10.5, 12.0, "met"), ("x>=10", 8.0, 9.5, "missed"), ("x<10", 8.0, 10.0, "uncertain"),
+        ("x<=10", math.nan, math.nan, "uncertain"),
     ],
 )  # fmt: skip
 def test_target_judges_the_whole_interval(target: str, low: float, high: float, verdict: str) -> None:

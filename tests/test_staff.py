@@ -72,7 +72,7 @@ def test_a_full_buffer_zone_makes_changes_wait() -> None:
 def test_a_roster_too_small_is_warned_about_and_measured() -> None:
     small = make({"sampler": {"roster": 1, **SAMPLER}})
     warnings = staffing_warnings(small)
-    assert len(warnings) == 1 and "staff.sampler" in warnings[0] and "2 are needed" in warnings[0]
+    assert len(warnings) == 1 and "staff.sampler" in warnings[0] and "2 are needed for all 1" in warnings[0]
     assert replication_kpis(run_replication(small, 1))["stations.closed_min"] > 0
     assert staffing_warnings(make({"sampler": {"roster": 2, **SAMPLER}})) == []
     # 5 stations, 2 h stretches and 50 min off: 5 × 170 / 120 → 8 people
@@ -82,8 +82,11 @@ def test_a_roster_too_small_is_warned_about_and_measured() -> None:
 def test_no_shows_leave_stations_closed() -> None:
     rec = run_replication(make({"sampler": {"roster": 1, "no_show": 1.0, **SAMPLER}}), 1)
     kpis = replication_kpis(rec)
-    assert kpis["people.sampled"] == 0
-    assert kpis["stations.closed_min"] > 0
+    assert kpis["people.sampled"] == 0 and kpis["stations.open"] == 0  # nobody came: no station opens
+    every_post = make({"open_posts": "all", "sampler": {"roster": 1, "no_show": 1.0, **SAMPLER}})
+    kpis = replication_kpis(run_replication(every_post, 1))
+    assert kpis["people.sampled"] == 0 and kpis["stations.open"] == 1
+    assert kpis["stations.closed_min"] > 0  # opened, and closed all day for want of anyone
 
 
 def test_a_disinfection_pause_stops_every_station_for_its_duration() -> None:
@@ -118,7 +121,10 @@ def test_server_pool_hold_stops_after_the_current_person_and_resumes() -> None:
 def test_the_cli_warns_about_a_small_roster_and_writes_the_timelines(tmp_path: Path) -> None:
     seed = Path(__file__).parent.parent / "scenarios" / "xinhua-drill.yaml"
     result = CliRunner().invoke(main, ["validate", str(seed), "--set", "staff.sampler.roster=6"])
-    assert result.exit_code == 0 and "warning: staff.sampler: 6 on the roster, but 8 are needed" in result.output
+    assert result.exit_code == 0, result.output
+    # 6 samplers work 120 of every 170 min: ⌊6 × 120 / 170⌋ = 4 stations stay staffed through rotations
+    assert "warning: staff.sampler: 6 on the roster keep 4 of 5 stations staffed" in result.output
+    assert "8 are needed for all 5" in result.output
     assert "warning" not in CliRunner().invoke(main, ["validate", str(seed)]).output
     out = tmp_path / "run"
     result = CliRunner().invoke(main, ["run", str(seed), "-n", "2", "--workers", "1", "--out", str(out),
@@ -126,10 +132,11 @@ def test_the_cli_warns_about_a_small_roster_and_writes_the_timelines(tmp_path: P
     assert result.exit_code == 0, result.output
     assert "warning: staff.sampler" in result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["warnings"] and summary["kpis"]["stations.closed_min"]["mean"] > 0
+    assert summary["warnings"] and summary["kpis"]["stations.open"]["mean"] == 4
+    assert "Staffing: 4 of 5 stations open on average" in result.output
     staff = (out / "staff.csv").read_text(encoding="utf-8-sig").splitlines()
     assert staff[0] == "kind,role,member,post,state,start_min,end_min"
-    assert any(line.startswith("closed,sampler,") for line in staff)
+    assert not any(line.startswith("closed,sampler,") for line in staff)  # 4 open posts rotate without closing
     assert (out / "courier.csv").read_text(encoding="utf-8-sig").startswith("trip,depart_min")
 
 

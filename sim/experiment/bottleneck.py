@@ -9,7 +9,7 @@ not met is traced to the stage that binds it:
   station queue is the staff's when posts stay closed or unopened, else the stations');
 - the last swab: the stations (or their staff) when they are busy at least SATURATED of the time,
   otherwise the call-up (people come late);
-- people left unswabbed: the largest cause: set out after admissions stopped (call-up and opening hours),
+- people left unswabbed: the largest cause: set out too late to arrive in time (call-up and opening hours),
   delayed on the way (the gates), turned away (the waiting zone), or still inside at the hard stop;
 - sample age at the lab: the courier; results: the lab when it is busy at least SATURATED of the time,
   otherwise the courier.

@@ -86,8 +86,8 @@ def coverage_line(summary: dict[str, Any]) -> str:
     if worst == 0:
         return f"Everyone due swabbed: yes, in every replication ({num(sampled)} swabbed on average)."
     causes = {
-        "set_out_late": "set out after admissions stopped",
-        "delayed": "were delayed on the way (gates)",
+        "set_out_late": "set out too late to arrive before admissions stopped",
+        "delayed": "were held up at a gate until too late",
         "turned_away": "were turned away at a full waiting zone",
         "hard_stop": "were still waiting at the hard stop",
     }

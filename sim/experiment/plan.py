@@ -1,14 +1,17 @@
 """Variants of a plan: a scenario with keys changed by dotted path, and the staff that come with its posts.
 
-A planner who adds a station adds its sampler and its registrar with their reliefs. `plan_variant`
-does the same: where a change alters a role's posts (stations for samplers and registrars, entry lanes
-for entry checkers) and the role's roster is a fixed number, the variant's roster becomes ``auto``, the
-people the new posts need to rotate without closing. ``staff="fixed"`` keeps the file's rosters instead.
+A planner who adds a station adds its sampler and its registrar with their reliefs, and room for them to
+change. `plan_variant` does the same: where a change alters a role's posts (stations for samplers and
+registrars, entry lanes for entry checkers) and the role's roster is a fixed number, the variant's roster
+becomes ``auto``, the people the new posts need to rotate without closing; and the buffer zone keeps the
+file's changing places per post on duty (4 places for 14 posts → 13 for 44). ``staff="fixed"`` keeps the
+file's rosters and buffer zone instead.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -31,14 +34,23 @@ def variant(scenario: Scenario, changes: Mapping[str, Any], source: str = "<vari
     return scenario_from_data(data, source, overrides)
 
 
+def posts_on_duty(scenario: Scenario) -> int:
+    """Posts held at once by every rotated role (stations twice: sampler and registrar)."""
+    return sum(posts(scenario, name) for name in scenario.staff.roles()) if scenario.staff is not None else 0
+
+
 def staff_changes(base: Scenario, changed: Scenario) -> dict[str, Any]:
-    """Roster changes that bring the staff along with changed posts (fixed rosters become 'auto')."""
+    """Changes that bring the staff along with changed posts: fixed rosters become 'auto', the buffer grows."""
     if base.staff is None or changed.staff is None:
         return {}
     out: dict[str, Any] = {}
     for name, role in changed.staff.roles().items():
         if not role.follows_plan and posts(changed, name) != posts(base, name):
             out[f"staff.{name}.roster"] = "auto"
+    before, after = posts_on_duty(base), posts_on_duty(changed)
+    buffer = base.site.buffer
+    if buffer is not None and changed.site.buffer == buffer and before and after != before:
+        out["site.buffer.capacity"] = max(1, math.ceil(buffer.capacity * after / before - 1e-9))
     return out
 
 

@@ -231,6 +231,7 @@ def key_changes(base: Scenario, changed: Scenario, change: Change) -> list[dict[
     keys = list(change.changes)
     if base.staff is not None:
         keys += [f"staff.{role}.roster" for role in base.staff.roles() if f"staff.{role}.roster" not in keys]
+        keys += ["site.buffer.capacity"] if base.site.buffer is not None and "site.buffer.capacity" not in keys else []
     out = []
     for key in keys:
         old, new = _get(a, key), _get(b, key)

@@ -19,7 +19,7 @@ generous cap keep that small. Bisection treats ``uncertain`` like ``missed`` (th
 with confidence), and the result says so when a smaller value stayed uncertain.
 
 "More is never worse" is checked on the values evaluated rather than trusted: when the largest value
-misses, the smallest is tried too; a met value below a missed one, or a target's KPI getting worse
+misses, a few values across the range are tried too; a met value below a missed one, or a target's KPI getting worse
 (paired over the shared replications, beyond three standard errors) from one evaluated value to the
 next larger one, breaks the assumption. Then every value in the range is evaluated (a scan) and the
 answer is the smallest value met; the result says so.
@@ -236,10 +236,18 @@ def search(
     return SearchResult(key, parsed, low, high, seed, candidates, answer, monotone)
 
 
+PROBES = 5  # values tried across the range when the largest misses
+
+
 def _bisect(evaluate: Callable[[int], Candidate], low: int, high: int) -> int | None:
-    """Bisection for the smallest met value, evaluating the ends first (the low end only when high misses)."""
+    """Bisection for the smallest met value, trying the largest first.
+
+    When the largest misses, a few values across the range are tried too: if one of them meets, more is
+    not always better, and the check that follows sees it.
+    """
     if evaluate(high).verdict != "met":
-        evaluate(low)  # if the smallest value meets what the largest misses, more is worse: the check sees it
+        for value in sorted({round(low + k * (high - low) / (PROBES - 1)) for k in range(PROBES)}):
+            evaluate(value)
         return None
     lo, hi = low, high
     while lo < hi:

@@ -11,6 +11,14 @@ from typing import Any
 FONT_FAMILY = ["DejaVu Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei"]
 
 
+def _value(value: Any, fallback: Any = None) -> float:
+    """A number to draw: the value, else the fallback (an interval's mean), else NaN (nothing drawn)."""
+    for x in (value, fallback):
+        if x is not None:
+            return float(x)
+    return float("nan")
+
+
 def plot_sweep(header: Sequence[str], rows: Sequence[Sequence[Any]], keys: Sequence[str], out: Path) -> list[Path]:
     """One PNG per KPI in `out`; returns their paths. `header`/`rows` are SweepResult.summary_rows()."""
     import matplotlib
@@ -35,9 +43,9 @@ def plot_sweep(header: Sequence[str], rows: Sequence[Sequence[Any]], keys: Seque
                     lines.setdefault(tuple(row[col[k]] for k in others), []).append(row)
             for label, points in lines.items():
                 xs = [position[p[col[x_key]]] for p in points]
-                mean = [p[col["mean"]] for p in points]
-                low = [p[col["ci_low"]] if p[col["ci_low"]] is not None else p[col["mean"]] for p in points]
-                high = [p[col["ci_high"]] if p[col["ci_high"]] is not None else p[col["mean"]] for p in points]
+                mean = [_value(p[col["mean"]]) for p in points]  # a KPI with no value in a variant: a gap
+                low = [_value(p[col["ci_low"]], p[col["mean"]]) for p in points]
+                high = [_value(p[col["ci_high"]], p[col["mean"]]) for p in points]
                 name = ", ".join(f"{k}={v}" for k, v in zip(others, label, strict=True)) or "mean"
                 (line,) = ax.plot(xs, mean, marker="o", label=name)
                 ax.fill_between(xs, low, high, color=line.get_color(), alpha=0.2, linewidth=0)

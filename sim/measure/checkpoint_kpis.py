@@ -70,26 +70,30 @@ def checkpoint_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
     return out
 
 
-def gate_wait_on_the_way(rec: Records, warmup_s: float) -> float:
-    """Mean minutes the people swabbed queued at a gate on their way to the site (their first passage)."""
+def queue_on_the_way_s(rec: Records) -> np.ndarray:
+    """Per person row: seconds queued at a gate on the way to the site (their first passage); NaN where none."""
+    out = np.full(rec.n, np.nan)
     c = rec.community
-    assert c is not None
+    if c is None or not len(c.passages["actor"]):
+        return out
     p, a = c.passages, c.actors
-    if not len(p["actor"]):
-        return NAN
     order = np.lexsort((p["join"], p["actor"]))
     actor = p["actor"][order]
     first = order[np.r_[True, actor[1:] != actor[:-1]]]  # each actor's first passage
     row = a["site_row"][p["actor"][first]]
-    wait = (p["start"] - p["join"])[first] / 60
-    people = rec.people
-    swabbed = np.zeros(len(first), dtype=bool)
     has_row = row >= 0
+    out[row[has_row]] = (p["start"] - p["join"])[first][has_row]
+    return out
+
+
+def gate_wait_on_the_way(rec: Records, warmup_s: float) -> float:
+    """Mean minutes the people swabbed queued at a gate on their way to the site."""
+    people = rec.people
     keep = (people["outcome"] == SAMPLED) & ~np.isnan(people["set_out"])
     if warmup_s > 0:
         keep &= people["set_out"] >= rec.open_s + warmup_s
-    swabbed[has_row] = keep[row[has_row]]
-    return _stats(wait[swabbed & ~np.isnan(wait)] * 60)[0]
+    wait = queue_on_the_way_s(rec)[keep]
+    return _stats(wait[~np.isnan(wait)])[0]
 
 
 def gate_series(rec: Records, grid: np.ndarray) -> dict[str, np.ndarray]:

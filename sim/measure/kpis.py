@@ -12,7 +12,7 @@ import numpy as np
 
 from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records, Tubes
 from .chain_kpis import part_kpis
-from .checkpoint_kpis import checkpoint_kpis
+from .checkpoint_kpis import checkpoint_kpis, queue_on_the_way_s
 from .occupancy import intervals, peak, time_average
 
 CORE_KPIS = (
@@ -95,18 +95,22 @@ def stations_open(rec: Records) -> int:
 def unswabbed_kpis(rec: Records, warmup_s: float) -> dict[str, float]:
     """Who set out and was not swabbed, and why: ``people.unswabbed`` and its causes, ``coverage.share``.
 
-    - ``set_out_late``: set out at or after admissions stopped (called too late, a late-comer);
-    - ``delayed``: set out in time but reached the site after admissions stopped, or never (held at a gate);
+    - ``set_out_late``: set out too late to reach the site before admissions stopped, even without
+      queueing on the way (called too late, a late-comer);
+    - ``delayed``: would have reached the site in time but for the queue at a gate, or was held at one;
     - ``turned_away``: sent away for good at a full waiting zone;
     - ``hard_stop``: inside the site, not yet at a sampler, when service ended.
     """
     p, keep = rec.people, due(rec, warmup_s)
     outcome, set_out = p["outcome"][keep], p["set_out"][keep]
     arrival = p["arrival"][keep]
+    gate_queue = np.nan_to_num(queue_on_the_way_s(rec)[keep])
     missed = (outcome == UNSERVED) | (outcome == TURNED_AWAY)
-    late = missed & (outcome == UNSERVED) & (set_out >= rec.close_s)
-    delayed = missed & (outcome == UNSERVED) & (set_out < rec.close_s) & ~(arrival < rec.close_s)
-    hard_stop = missed & (outcome == UNSERVED) & (arrival < rec.close_s) & (set_out < rec.close_s)
+    unserved = missed & (outcome == UNSERVED)
+    too_late = unserved & ~(arrival < rec.close_s)  # reached the site after admissions stopped, or never
+    delayed = too_late & (set_out < rec.close_s) & (np.isnan(arrival) | (arrival - gate_queue < rec.close_s))
+    late = too_late & ~delayed
+    hard_stop = unserved & (arrival < rec.close_s)
     swabbed = int(np.sum(outcome == SAMPLED))
     n_missed = int(missed.sum())
     return {

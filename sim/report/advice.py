@@ -63,7 +63,7 @@ def headline_state(results: Results) -> str:
 
 def _risk_text(results: Results, risk: dict[str, Any], lang: str) -> str:
     if risk["kind"] == "deadline":
-        return t("risk_deadline", lang, n=risk["replications"], of=risk["of"], target=risk["target"],
+        return t("risk_deadline", lang, n=risk["replications"], of=risk["of"], target=_target_text(risk["target"], lang),
                  worst=clock_at(results, risk["worst"]))  # fmt: skip
     return t("risk_unswabbed", lang, n=risk["replications"], of=risk["of"], worst=fmt(risk["worst"], "people"))
 

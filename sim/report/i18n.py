@@ -15,10 +15,13 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
         "未采样（停止入场后到达或停止服务时仍在等候）",
     ),
     "people.unswabbed": ("Set out but not swabbed", "已出发但未完成采样"),
-    "people.unswabbed.set_out_late": ("… set out after admissions stopped", "……停止入场后才出发"),
+    "people.unswabbed.set_out_late": (
+        "… set out too late to arrive before admissions stopped",
+        "……出发太晚，赶不上入场",
+    ),
     "people.unswabbed.delayed": (
-        "… delayed on the way (gates), reached the site too late or never",
-        "……途中（卡口）耽搁，未能及时到场",
+        "… held up at a gate until too late, or held there",
+        "……在卡口排队耽搁或被留置，未能及时到场",
     ),
     "people.unswabbed.turned_away": ("… turned away for good at a full waiting zone", "……因等候区满被劝返且未再来"),
     "people.unswabbed.hard_stop": ("… still waiting when service ended", "……停止服务时仍在等候"),
@@ -102,6 +105,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec_method": ("How it was computed", "计算方法"),
     "sec_appendix": ("Appendix: all other measures", "附录：其他指标"),
     # headline tiles
+    "tile_swabbed": ("swabbed, of {arrived} who came", "人完成采样（到场 {arrived} 人）"),
     "tile_unswabbed": ("left unswabbed, of {due} who set out", "人漏采（共 {due} 人出发）"),
     "tile_worst": ("longest wait, setting out to swab", "从出发到采样最长等候"),
     "tile_last": ("last swab (mean)", "最后一人完成采样（均值）"),
@@ -155,10 +159,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "并非所有出发的人都完成了采样：平均 {left} 人漏采（单次运行最多 {worst} 人；覆盖率 {share}，完成采样 {sampled} 人）。"
         "原因：{causes}。",
     ),
-    "cause_set_out_late": ("{n} set out after admissions stopped", "{n} 人在停止入场后才出发"),
+    "cause_set_out_late": (
+        "{n} set out too late to arrive before admissions stopped",
+        "{n} 人出发太晚，赶不上停止入场前到场",
+    ),
     "cause_delayed": (
-        "{n} were held up on the way (gates) and came too late or never",
-        "{n} 人途中（卡口）耽搁，未能及时到场",
+        "{n} were held up at a gate until too late, or held there",
+        "{n} 人在卡口排队耽搁或被留置，未能及时到场",
     ),
     "cause_turned_away": ("{n} were turned away at a full waiting zone", "{n} 人因等候区满被劝返"),
     "cause_hard_stop": ("{n} were still waiting when service ended", "{n} 人在停止服务时仍在等候"),
@@ -490,8 +497,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "工作人员等候更衣位最长 {wait} 分钟（{capacity} 个更衣位）",
     ),
     "st_callup": (
-        "{late} people set out after admissions stopped; the last arrival at {last}",
-        "{late} 人在停止入场后才出发；最后一人 {last} 到场",
+        "{late} people set out too late to arrive before admissions stopped; the last arrival at {last}",
+        "{late} 人出发太晚，赶不上停止入场；最后一人 {last} 到场",
     ),
     "st_courier": (
         "{over} tubes over the {limit}-min limit at the lab; the oldest {age} min",
