@@ -18,8 +18,8 @@ from .city_results import write_city_results
 from .errors import DrillError, ScenarioError
 from .experiment import open_executor, run
 from .experiment.brief import brief, num, recommendation_line, staffing_line
-from .experiment.plan import staff_text
 from .experiment.city import SiteIndex, run_city
+from .experiment.plan import staff_text
 from .experiment.recommend import run_variants
 from .measure.catalogue import PARTS, is_key, part_of
 from .results import write_results
