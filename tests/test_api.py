@@ -66,7 +66,7 @@ def test_search_table(drill) -> None:
     found = sim.api.search(drill, "site.sampling.stations", 2, 4, ["time.completion_min<=270"], max_replications=10)
     assert found.answer is None  # 4 stations need about 287 minutes
     assert set(found.candidates["verdict"]) <= {"met", "missed", "uncertain"}
-    assert "No value up to site.sampling.stations=4" in found.explanation
+    assert "No value from 2 to 4 of site.sampling.stations meets every target" in found.explanation
 
 
 def test_progress_bars_and_executors_do_not_change_numbers(drill) -> None:
