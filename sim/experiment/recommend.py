@@ -9,8 +9,8 @@ every key each variant changed, the staff it needs, its KPIs, its aims and the p
 
 The recommendation is the smallest change that meets every aim (fewest extra people, then fewest keys).
 When no single change does, the closest one (most aims met) is taken as the new plan and the changes that
-relieve *its* binding constraints are added to it, for up to REPAIR_ROUNDS rounds; otherwise the closest
-change is named with what it still misses.
+relieve *its* binding constraints are added to it, round after round (up to REPAIR_ROUNDS, going on from the
+furthest repair that met no fewer aims); otherwise the closest change is named with what it still misses.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ import numpy as np
 from ..measure.stats import describe
 from ..scenario.schema import Scenario
 from ..scenario.units import format_duration
+from .bottleneck import SATURATED
 from .plan import plan_variant, staff_needed
 from .runner import RunResult, run
 
 VARIANTS_FILE = "variants.json"
 POOL_SIZES = (5, 10, 20)
-REPAIR_ROUNDS = 2
+REPAIR_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ def candidates(scenario: Scenario, summary: dict[str, Any]) -> list[Change]:
     """The changes that relieve each binding stage of a run (or the stage nearest its limit when all aims are met)."""
     bottleneck = summary["bottleneck"]
     stages = [b["stage"] for b in bottleneck["binding"]] or [bottleneck.get("nearest") or "stations"]
+    utilization = (bottleneck["stages"].get("stations") or {}).get("utilization") or 0.0
+    if utilization >= SATURATED and "stations" not in stages and "staff" not in stages:
+        stages.append("stations")  # relieving a queue upstream only moves it to saturated stations
     out: list[Change] = []
     for stage in stages:
         out += STAGE_CHANGES.get(stage, lambda _s, _k: [])(scenario, summary["kpis"])
@@ -120,10 +124,44 @@ def _entry(s: Scenario, _kpis: dict[str, Any]) -> list[Change]:
 def _gates(s: Scenario, _kpis: dict[str, Any]) -> list[Change]:
     if s.community is None:
         return []
-    changes = {f"community.courtyards.{k}.gates.{g}.lanes": gate.lanes + 1
-               for k, yard in enumerate(s.community.courtyards) for g, gate in enumerate(yard.gates)}  # fmt: skip
-    n = len(changes)
-    return [Change("gates+1", "gates", changes, f"one more checker lane at each of the {n} gates")]
+    gates = [(k, g, gate.lanes) for k, yard in enumerate(s.community.courtyards) for g, gate in enumerate(yard.gates)]
+    key = "community.courtyards.{}.gates.{}.lanes"
+    out = [Change("gates+1", "gates", {key.format(k, g): lanes + 1 for k, g, lanes in gates},
+                  f"one more checker lane at each of the {len(gates)} gates")]  # fmt: skip
+    if any(lanes > 1 for _, _, lanes in gates):
+        out.append(Change("gates*2", "gates", {key.format(k, g): 2 * lanes for k, g, lanes in gates},
+                          f"twice the checker lanes at each of the {len(gates)} gates"))  # fmt: skip
+    sized = gate_lanes_needed(s)
+    changes = {key.format(k, g): sized[k, g] for k, g, lanes in gates if sized[k, g] > lanes}
+    if changes and changes != out[-1].changes:
+        out.append(Change("gates-sized", "gates", changes, "checker lanes sized to each gate's residents "
+                          f"({GATE_LOAD:.0%} busy over the opening hours)"))  # fmt: skip
+    return out
+
+
+GATE_LOAD = 0.8  # the share of the opening hours a gate lane is planned busy
+
+
+def gate_lanes_needed(s: Scenario) -> dict[tuple[int, int], int]:
+    """Lanes each gate needs for its residents to pass out (and back in, when lanes are shared) within the
+    opening hours at GATE_LOAD: ⌈residents × turnout / gates × check time / (hours × GATE_LOAD)⌉."""
+    assert s.community is not None
+    community, callup = s.community, s.arrivals.callup
+    turnout = callup.turnout if callup is not None else 1.0
+    residents = {b.name: b.residents for b in callup.buildings} if callup is not None else {}
+    check = {
+        d: sum(step.time.mean_s for step in community.check.steps if step.on in ("both", d)) for d in ("out", "in")
+    }
+    out = {}
+    for k, (yard, names) in enumerate(
+        zip(community.courtyards, community.building_names(list(residents)), strict=True)
+    ):
+        people = yard.residents if yard.residents is not None else sum(residents[n] for n in names)
+        for g, gate in enumerate(yard.gates):
+            shared = (gate.layout or community.layout) == "shared"
+            busy_s = people * turnout / len(yard.gates) * (check["out"] + (check["in"] if shared else 0.0))
+            out[k, g] = max(gate.lanes, math.ceil(busy_s / (s.clock.duration * GATE_LOAD) - 1e-9))
+    return out
 
 
 def _waiting(s: Scenario, _kpis: dict[str, Any]) -> list[Change]:
@@ -200,10 +238,32 @@ def _doorstep(s: Scenario, _kpis: dict[str, Any]) -> list[Change]:
     return [Change("doorstep+1", "doorstep", {"doorstep.teams": n + 1}, f"{n + 1} door-to-door teams instead of {n}")]
 
 
+def _spread(s: Scenario, _kpis: dict[str, Any]) -> list[Change]:
+    """Spread the call-ups over the opening hours (the last call an hour before admissions stop): a flatter peak."""
+    callup = s.arrivals.callup
+    untimed = [b for b in callup.buildings if b.at is None] if callup is not None else []
+    if callup is None or callup.interval is None or len(untimed) < 2:
+        return []
+    start = callup.start if callup.start is not None else s.clock.open
+    new = math.floor((s.clock.close - 3600 - start) / (len(untimed) - 1) / 60) * 60
+    if new <= callup.interval:
+        return []
+    return [Change("callup-spread", "callup", {"arrivals.callup.interval": format_duration(new)},
+                   f"buildings called every {new / 60:g} min instead of {callup.interval / 60:g}, "
+                   "the last an hour before admissions stop")]  # fmt: skip
+
+
+def _queue(
+    stage: Callable[[Scenario, dict[str, Any]], list[Change]],
+) -> Callable[[Scenario, dict[str, Any]], list[Change]]:
+    """A queueing stage's own changes, and spreading the call-ups that feed it."""
+    return lambda s, k: stage(s, k) + _spread(s, k)
+
+
 STAGE_CHANGES: dict[str, Callable[[Scenario, dict[str, Any]], list[Change]]] = {
-    "stations": _stations, "staff": lambda s, k: _staff(s, k) + _stations(s, k), "entry": _entry, "gates": _gates,
-    "waiting_zone": _waiting, "buffer": _buffer, "callup": _callup, "courier": _courier, "lab": _lab,
-    "doorstep": _doorstep,
+    "stations": _queue(_stations), "staff": lambda s, k: _staff(s, k) + _stations(s, k), "entry": _queue(_entry),
+    "gates": _queue(_gates), "waiting_zone": _queue(_waiting), "buffer": _buffer, "callup": _callup,
+    "courier": _courier, "lab": _lab, "doorstep": _doorstep,
 }  # fmt: skip
 
 
@@ -263,10 +323,21 @@ def _smallest(tried: list[Tried], base: Scenario) -> Tried | None:
     return min(meeting, key=lambda t: (people_added(base, t.scenario), len(key_changes(base, t.scenario, t.change))))
 
 
+def shortfall(t: Tried) -> float:
+    """How far the aims not met are from their thresholds, each relative to its threshold (at least 1)."""
+    out = 0.0
+    for aim in t.summary["verdict"]["aims"]:
+        if aim["verdict"] != "met":
+            gap = abs(aim["mean"] - aim["value"]) if aim["mean"] is not None else math.inf
+            out += gap / max(abs(aim["value"]), 1.0)
+    return out
+
+
 def _closest(tried: list[Tried], base: Scenario) -> Tried | None:
+    """Most aims met, then the smallest shortfall on the others, then the fewest extra people."""
     if not tried:
         return None
-    return max(tried, key=lambda t: (t.aims_met, -people_added(base, t.scenario)))
+    return max(tried, key=lambda t: (t.aims_met, -shortfall(t), -people_added(base, t.scenario)))
 
 
 def run_variants(base: RunResult, out: Path, executor: Executor | None = None,
@@ -287,7 +358,9 @@ def run_variants(base: RunResult, out: Path, executor: Executor | None = None,
         new = [_try(base, change, executor) for change in repairs]
         tried += new
         best = _smallest(tried, base.scenario)
-        current = _closest([current, *new], base.scenario)
+        step = _closest(new, base.scenario)
+        if step is not None and (step.aims_met, -shortfall(step)) >= (current.aims_met, -shortfall(current)):
+            current = step  # go on from the furthest repair that lost nothing
     closest = _closest(tried, base.scenario) if best is None else None
     document = {
         "scenario": base.scenario.name,

@@ -237,9 +237,10 @@ def change_words(variant: dict[str, Any], lang: str) -> str:
         else:
             parts.append(t("rec_change", lang, what=label, old=_value(old), new=_value(new)))
     gates = [c for c in variant["changes"] if c["key"].startswith("community.courtyards.")]
-    if len(gates) > 1:  # one more lane at each gate: said once
+    if len(gates) > 1:  # lanes at every gate: said once
         parts = [p for p, c in zip(parts, variant["changes"], strict=True) if c not in gates]
-        parts.insert(0, t("rec_gates", lang, n=len(gates)))
+        lanes = sum(c["to"] - c["from"] for c in gates)
+        parts.insert(0, t("rec_gates", lang, n=len(gates), lanes=lanes))
     return t("sep", lang).join(parts)
 
 

@@ -518,7 +518,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "增加的采样台和通道均配齐所需人员。",
     ),
     "rec_change": ("{what} {old} → {new}", "{what} {old} → {new}"),
-    "rec_gates": ("one more checker lane at each of {n} gates", "{n} 个卡口各增加一条核验通道"),
+    "rec_gates": ("{lanes} more checker lanes over the {n} gates", "{n} 个卡口共增加 {lanes} 条核验通道"),
     "rec_outcome": (
         "Aims met: {met} of {n}. Left unswabbed {left_old} → {left_new}; 95th-percentile wait {p95_old} → {p95_new} "
         "min; last swab {last_old} → {last_new}.",
