@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .city_results import write_city_results
-from .errors import DrillError, ScenarioError
+from .errors import DrillError, OptionError, ScenarioError
 from .experiment import open_executor, run
 from .experiment.city import SiteIndex, run_city
 from .experiment.recommend import run_variants
@@ -77,23 +77,35 @@ def main() -> None:
 @click.option("--report", "with_report", is_flag=True,
               help="Also run variants (more stations, ...) and build the drill report in the results folder.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Report language.")
+@click.option("--events", "with_events", is_flag=True, help="Also write events.csv: the event log of one replication.")
+@click.option("--events-replication", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
+              help="The replication (from 1) whose event log --events writes.")  # fmt: skip
 @reports_errors
 def run_command(scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path | None,
                 overrides: tuple[str, ...], workers: int | None, cluster: str | None = None,
-                with_report: bool = False, lang: str = "en") -> None:  # fmt: skip
+                with_report: bool = False, lang: str = "en", with_events: bool = False,
+                events_replication: int = 1) -> None:  # fmt: skip
     """Run a scenario's replications, print the summary and write the results files."""
     scenario = load_scenario(scenario_file, list(overrides))
     out_dir = out_dir or Path("results") / scenario_file.stem
     if isinstance(scenario, City):
+        if with_events:
+            raise OptionError("--events writes the event log of a site scenario, not of a city round")
         city = expand_sites(scenario, scenario_file.parent)
         _run_city(city, scenario_file, replications, seed, out_dir, workers, cluster)
         if with_report:  # a city report (no variants for a city round)
             _build_report(out_dir, lang)
         return
     n = replications or scenario.replications
+    if with_events and events_replication > n:
+        raise OptionError(f"--events-replication {events_replication}: the run has {n} replication(s)")
     with open_executor(1 if n == 1 else workers, cluster) as executor, _Progress(n) as advance:
         result = run(scenario, n, seed, executor, on_done=lambda _: advance())
     paths = write_results(result, out_dir, str(scenario_file))
+    if with_events:
+        from .drill.files import write_replication_events
+
+        paths.update(write_replication_events(scenario, events_replication, result.seed, out_dir))
     _print_summary(scenario, result.summary())
     out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
     if with_report:
