@@ -329,3 +329,69 @@ def _print_summary(scenario: Scenario, summary: dict[str, Any]) -> None:
     for target in summary["targets"]:
         mark = {True: "met", False: "MISSED", None: "unknown KPI"}[target["met"]]
         out.print(f"Target {target['target']}: {mark} (mean {_fmt(target['mean'])})", markup=False)
+
+
+# --- the drill loop: a drill's records in, the plan beside the day ---------------------------------------
+
+
+def _site_scenario(path: Path, overrides: tuple[str, ...] = ()) -> Scenario:
+    scenario = load_scenario(path, list(overrides))
+    if not isinstance(scenario, Scenario):
+        raise OptionError(f"{path}: a city round; drill records belong to one site's scenario")
+    return scenario
+
+
+def _duration_option(text: str, option: str) -> float:
+    from .scenario.units import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise OptionError(f"{option}: {exc}") from None
+
+
+map_option = click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
+                          help="Read the file's COLUMN as FIELD (person, arrived, registered, swab_start, swab_end, "
+                               "station, tube, group); repeat for each.")  # fmt: skip
+tolerance_option = click.option("--tolerance", default="1s", show_default=True, metavar="DURATION",
+                                help="A swab that starts within this of the station's previous swab end: the "
+                                     "registrar waited for the sampler (registration censored).")  # fmt: skip
+
+
+@main.command("fit")
+@click.argument("records_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The base scenario: everything the records do not tell is kept from it.")  # fmt: skip
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The fitted scenario to write (fit.json and rejected.csv go beside it).")  # fmt: skip
+@map_option
+@tolerance_option
+@reports_errors
+def fit_command(records_file: Path, scenario_file: Path, out_file: Path, mapping: tuple[str, ...],
+                tolerance: str) -> None:  # fmt: skip
+    """Fit arrivals, registration and swab times, stations and pooling to a drill's records."""
+    from .drill.fit import fit_records
+    from .drill.fit_files import fitted_values, problem_lines, write_fit
+    from .drill.records import parse_map, read_records
+
+    scenario = _site_scenario(scenario_file)
+    tolerance_s = _duration_option(tolerance, "--tolerance")
+    records = read_records(records_file, parse_map(mapping), list(scenario.population))
+    fit = fit_records(records, scenario, tolerance_s)
+    paths = write_fit(fit, records_file, scenario_file, out_file)
+    table = Table(title=f"{records_file.name}: {records.n} of {records.read} rows used")
+    for column in ("key", "at", "fitted", "95% interval", "rows", "how"):
+        table.add_column(column, justify="right" if column in ("fitted", "95% interval", "rows") else "left",
+                         no_wrap=column != "how")  # fmt: skip
+    for v in fitted_values(fit):
+        unit = {"s": " s", "/h": "/h"}.get(v["unit"], "")
+        ci = "—" if v["low"] is None else f"{_fmt(v['low'])} – {_fmt(v['high'])}{unit}"
+        table.add_row(v["key"].replace("site.sampling.", "").replace("arrivals.profile.", "profile."), v.get("at", ""),
+                      f"{_fmt(v['value'])}{unit}", ci, f"{v['rows']:,}", v["short"])  # fmt: skip
+    out.print(table)
+    for line in problem_lines(records):
+        err.print(line, markup=False)
+    for note in fit.notes:
+        err.print(f"note: {note}", markup=False)
+    out.print("Details (every family tried, per-station fits, hourly throughput): fit.json", markup=False)
+    out.print(f"Fitted: {', '.join(str(p) for p in paths.values())}", markup=False)
