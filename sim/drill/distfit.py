@@ -26,25 +26,35 @@ EMPIRICAL_VALUES = 500  # at most this many values in an empirical distribution 
 
 @dataclass(frozen=True)
 class Durations:
-    """Observed durations (s): `censored` ones are upper bounds; `step` 1.0 when recorded to the second."""
+    """Observed durations (s): `censored` ones are upper bounds; `half` the rounding of each, ± seconds.
+
+    A duration from times kept to the second stands for [v − ½, v + ½] (`half` 0.5); divided by a
+    group factor f, for [v − ½, v + ½] / f. `half` 0 means an exact value (fractional times).
+    """
 
     value: np.ndarray
     censored: np.ndarray
-    step: float = 1.0
+    half: np.ndarray
 
     @classmethod
-    def exact(cls, value: np.ndarray, step: float = 1.0) -> Durations:
-        return cls(np.asarray(value, dtype=float), np.zeros(len(value), dtype=bool), step)
+    def of(cls, value: np.ndarray, censored: np.ndarray | None = None, half: float | np.ndarray = 0.5) -> Durations:
+        value = np.asarray(value, dtype=float)
+        censored = np.zeros(len(value), dtype=bool) if censored is None else np.asarray(censored, dtype=bool)
+        return cls(value, censored, np.broadcast_to(np.asarray(half, dtype=float), value.shape).copy())
 
     @property
     def n(self) -> int:
         return len(self.value)
 
-    def grouped(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Distinct (value, censored) pairs and their counts: the likelihood needs only these."""
-        keys = np.stack([self.value, self.censored.astype(float)], axis=1)
+    @property
+    def rounded(self) -> bool:
+        return bool(np.all(self.half > 0))
+
+    def grouped(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (value, censored, half) triples and their counts: the likelihood needs only these."""
+        keys = np.stack([self.value, self.censored.astype(float), self.half], axis=1)
         unique, counts = np.unique(keys, axis=0, return_counts=True)
-        return unique[:, 0], unique[:, 1].astype(bool), counts
+        return unique[:, 0], unique[:, 1].astype(bool), unique[:, 2], counts
 
 
 # --- the families, in the scenario's own parameters ----------------------------------------------
@@ -107,15 +117,15 @@ def loglik(family: str, p: Params, data: Durations, grouped: tuple | None = None
     """Log-likelihood of the durations under the family (−inf where impossible)."""
     if not _valid(family, p):
         return -math.inf
-    value, censored, count = grouped if grouped is not None else data.grouped()
-    h = data.step / 2
+    value, censored, h, count = grouped if grouped is not None else data.grouped()
     with np.errstate(divide="ignore", invalid="ignore"):
-        if data.step > 0:
-            upper = _cdf(family, p, value + h)
-            prob = np.where(censored, upper, upper - _cdf(family, p, value - h))
-            terms = np.log(prob)
+        upper = _cdf(family, p, value + h)
+        interval = np.log(np.where(censored, upper, upper - _cdf(family, p, value - h)))
+        if np.any(h == 0):
+            exact = _logpdf(family, p, value)
+            terms = np.where(h > 0, interval, np.where(censored, np.log(upper), exact))
         else:
-            terms = np.where(censored, np.log(_cdf(family, p, value)), _logpdf(family, p, value))
+            terms = interval
     total = float(np.sum(count * terms))
     return total if math.isfinite(total) else -math.inf
 
@@ -124,7 +134,8 @@ def _start(family: str, data: Durations) -> Params:
     v = data.value
     mean = max(float(v.mean()), 0.5)
     cv = min(max(float(v.std() / mean) if v.std() > 0 else 0.3, 0.05), 5.0)
-    low, high = max(float(v.min()) - data.step, 0.0), float(v.max()) + data.step
+    step = 2 * float(data.half.max())
+    low, high = max(float(v.min()) - step, 0.0), float(v.max()) + step
     if family == "exponential":
         return {"mean": mean}
     if family in ("lognormal", "gamma"):
@@ -214,9 +225,11 @@ def fit_family(family: str, data: Durations) -> Fit:
         ok = (np.all(exact == value) if len(exact) else True) and np.all(data.value[data.censored] >= value - 1e-9)
         return Fit("fixed", {"value": value}, 0.0 if ok else -math.inf, 1, data.n)
     if family == "empirical":
-        if data.censored.any() or data.step == 0:
+        if data.censored.any() or not data.rounded:
             return Fit("empirical", {}, -math.inf, 0, data.n)
         values, counts = np.unique(data.value, return_counts=True)
+        if len(values) == 1:  # one value: that is `fixed`
+            return Fit("empirical", {}, -math.inf, 0, data.n)
         ll = float(np.sum(counts * np.log(counts / data.n)))
         return Fit("empirical", {}, ll, len(values) - 1, data.n, tuple(_empirical_values(data.value)))
     params, ll = _maximise(family, data, _start(family, data), grouped=grouped)
@@ -253,7 +266,7 @@ def choose(data: Durations, families: tuple[str, ...] = FAMILIES, level: float =
 
 def goodness(fit: Fit, data: Durations) -> tuple[float, float | None]:
     """Kolmogorov-Smirnov distance between the data and the fit (between recorded values)."""
-    h = data.step / 2
+    h = float(np.median(data.half))
     if data.censored.any():
         x, f_hat = kaplan_meier_left(data)
         return float(np.max(np.abs(f_hat - fit.cdf(x + h)))), None
@@ -270,7 +283,7 @@ def kaplan_meier_left(data: Durations) -> tuple[np.ndarray, np.ndarray]:
 
     Time reversed (T' = −T), left censoring is right censoring; F(x) = P(T' >= −x).
     """
-    value, censored, count = data.grouped()
+    value, censored, _, count = data.grouped()
     t = -value
     order = np.argsort(t, kind="stable")
     t, censored, count = t[order], censored[order], count[order]

@@ -113,26 +113,24 @@ def _factors(records: DrillRecords, scenario: Scenario, kind: str) -> np.ndarray
 
 def swab_durations(records: DrillRecords, scenario: Scenario) -> Durations:
     done = records.swabbed
-    value = (records.swab_end - records.swab_start)[done] / _factors(records, scenario, "swab")[done]
-    return Durations.exact(value, _step(records, scenario, "swab"))
+    factor = _factors(records, scenario, "swab")[done]
+    value = (records.swab_end - records.swab_start)[done] / factor
+    return Durations.of(value, half=_half(records) / factor)
 
 
 def registration_durations(records: DrillRecords, scenario: Scenario, tolerance_s: float = TOLERANCE_S,
                            naive: bool = False) -> Durations:  # fmt: skip
     """registered → swab_start; left-censored where the registrar waited for the sampler (unless `naive`)."""
     done = records.swabbed
-    value = (records.swab_start - records.registered)[done] / _factors(records, scenario, "registration")[done]
+    factor = _factors(records, scenario, "registration")[done]
+    value = (records.swab_start - records.registered)[done] / factor
     censored = waited_for_sampler(records, tolerance_s)[done] & (not naive)
-    return Durations(value, censored, _step(records, scenario, "registration"))
+    return Durations.of(value, censored, _half(records) / factor)
 
 
-def _step(records: DrillRecords, scenario: Scenario, kind: str) -> float:
-    """Whole seconds, unless the times have fractions or group factors rescale the durations."""
-    if not records.whole_seconds:
-        return 0.0
-    if records.group is not None and np.any(_factors(records, scenario, kind) != 1):
-        return 0.0  # rescaled values are no longer on the whole-second grid
-    return 1.0
+def _half(records: DrillRecords) -> float:
+    """Times kept to the second: each duration stands for ± half a second; fractional times are exact."""
+    return 0.5 if records.whole_seconds else 0.0
 
 
 @dataclass(frozen=True)
@@ -250,7 +248,7 @@ def fit_records(records: DrillRecords, scenario: Scenario, tolerance_s: float = 
     swab = choose(swab_durations(records, scenario))
     reg_data = registration_durations(records, scenario, tolerance_s)
     registration = None
-    if np.mean(reg_data.value <= 0) >= NOT_SEPARATE:
+    if np.mean(reg_data.value <= 0) >= NOT_SEPARATE:  # everyone's registration took "no time"
         notes.append("registration is not recorded separately (registered = swab_start): the base scenario's "
                      "registration is kept")  # fmt: skip
     else:
