@@ -418,3 +418,16 @@ def _without_overlaps(records: DrillRecords) -> DrillRecords:
     ]
     kept = records.only(~bad)
     return DrillRecords(**{**kept.__dict__, "read": records.read, "rejected": records.rejected + more})
+
+
+def trace_of(records: DrillRecords) -> dict[str, list[str]]:
+    """The records' arrivals (and groups) as `arrivals.trace` data: clock times to the second."""
+    out: dict[str, list[str]] = {"times": [_clock(t) for t in records.arrival.tolist()]}
+    if records.group is not None and np.all(records.group >= 0):
+        out["groups"] = [records.groups[g] for g in records.group.tolist()]
+    return out
+
+
+def _clock(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
