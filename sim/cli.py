@@ -395,3 +395,57 @@ def fit_command(records_file: Path, scenario_file: Path, out_file: Path, mapping
         err.print(f"note: {note}", markup=False)
     out.print("Details (every family tried, per-station fits, hourly throughput): fit.json", markup=False)
     out.print(f"Fitted: {', '.join(str(p) for p in paths.values())}", markup=False)
+
+
+@main.command("compare")
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("records_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for compare.json, compare.html/.md, the plan's results files and day/events.csv.")  # fmt: skip
+@click.option("--replications", "-n", type=click.IntRange(min=2), help="Replications of the plan (default: the scenario's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's).")
+@overrides_option
+@workers_option
+@map_option
+@tolerance_option
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
+@reports_errors
+def compare_command(scenario_file: Path, records_file: Path, out_dir: Path, replications: int | None,
+                    seed: int | None, overrides: tuple[str, ...], workers: int | None, mapping: tuple[str, ...],
+                    tolerance: str, lang: str) -> None:  # fmt: skip
+    """Run the plan and set it beside a drill's records: compare.json and a report section (en, zh)."""
+    from .drill.compare import comparison
+    from .drill.compare_report import kpi_rows
+    from .drill.compare_words import findings
+    from .drill.files import write_compare
+    from .drill.fit_files import problem_lines
+    from .drill.records import parse_map, read_records
+
+    scenario = _site_scenario(scenario_file, overrides)
+    tolerance_s = _duration_option(tolerance, "--tolerance")
+    records = read_records(records_file, parse_map(mapping), list(scenario.population))
+    n = replications or scenario.replications
+    if n < 2:
+        raise OptionError("the plan needs at least 2 replications for a range of one day (give --replications)")
+    with open_executor(workers, None) as executor, _Progress(n) as advance:
+        del advance
+        data, result = comparison(scenario, records, n, seed, executor, tolerance_s)
+    paths = write_results(result, out_dir, str(scenario_file))  # the plan's own results: `drill report DIR` works
+    paths.update(write_compare(data, records, scenario, out_dir, lang))
+    table = Table(title=f"{scenario.name}: the plan ({n} replications) beside {records_file.name}")
+    for column in ("KPI", "plan", "95% CI", "range for a day", "the day", ""):
+        table.add_column(column, justify="left" if column in ("KPI", "") else "right", no_wrap=column == "KPI")
+    for row in kpi_rows(data, "en"):
+        table.add_row(row["name"], row["plan"], row["ci"], row["day"], row["actual"],
+                      "" if row["badge"] == "met" else row["verdict"])  # fmt: skip
+    out.print(table)
+    said = findings(data, "en")
+    out.print("Where the plan was wrong:" if said["wrong"] else "Where the plan was wrong: nowhere compared.",
+              markup=False)  # fmt: skip
+    for line in said["wrong"]:
+        out.print(f"  - {line}", markup=False)
+    for line in said["notes"]:
+        out.print(line, markup=False)
+    for line in problem_lines(records):
+        err.print(line, markup=False)
+    out.print(f"Results: {', '.join(str(p) for p in paths.values())}", markup=False)

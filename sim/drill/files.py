@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from ..model.build import run_replication
 from ..results import atomic_write
 from ..scenario.schema import Scenario
@@ -97,3 +99,29 @@ def write_rejected(path: Path, header: list[str], rows: list[list[str]]) -> Path
         writer.writerow(["row", "problem", "reason", *header])
         writer.writerows(rows)
     return path
+
+
+def write_compare(data: dict[str, Any], records: Any, scenario: Scenario, out: Path, lang: str = "en"
+                  ) -> dict[str, Path]:  # fmt: skip
+    """compare.json, compare.html and compare.md (in `lang`), rejected.csv, and day/events.csv: the day's own log."""
+    from .compare_report import render_compare
+    from .event_log import drill_log
+    from .fit_files import rejected_rows
+
+    out = Path(out)
+    paths = {"compare": out / "compare.json", "compare_html": out / "compare.html", "compare_md": out / "compare.md",
+             "rejected": out / "rejected.csv"}  # fmt: skip
+    atomic_write(paths["compare"], json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    page, markdown = render_compare(data, lang)
+    atomic_write(paths["compare_html"], page)
+    atomic_write(paths["compare_md"], markdown)
+    write_rejected(paths["rejected"], records.header, rejected_rows(records))
+    groups = list(records.groups) if records.group is not None else ["person"]
+    group_of = records.group if records.group is not None else np.zeros(records.n, dtype=np.int64)
+    log = drill_log(records.arrival, records.registered, records.swab_start, records.swab_end, records.station,
+                    scenario.clock.open, groups, group_of)  # fmt: skip
+    stations = {str(k + 1): label for k, label in enumerate(records.stations)}
+    day = write_event_log(log, out / "day", {"records": records.source, "scenario": scenario.name,
+                                             "stations": stations})  # fmt: skip
+    paths.update({f"day_{name}": path for name, path in day.items()})
+    return paths
