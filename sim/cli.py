@@ -402,13 +402,17 @@ def fit_command(records_file: Path, scenario_file: Path, out_file: Path, mapping
 @click.argument("records_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for compare.json, compare.html/.md, the plan's results files and day/events.csv.")  # fmt: skip
-@click.option("--replications", "-n", type=click.IntRange(min=2), help="Replications of the plan (default: the scenario's).")
+@click.option(
+    "--replications", "-n", type=click.IntRange(min=2), help="Replications of the plan (default: the scenario's)."
+)
 @click.option("--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's).")
 @overrides_option
 @workers_option
 @map_option
 @tolerance_option
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report."
+)
 @reports_errors
 def compare_command(scenario_file: Path, records_file: Path, out_dir: Path, replications: int | None,
                     seed: int | None, overrides: tuple[str, ...], workers: int | None, mapping: tuple[str, ...],
