@@ -389,10 +389,10 @@ def fit_command(records_file: Path, scenario_file: Path, out_file: Path, mapping
         table.add_row(v["key"].replace("site.sampling.", "").replace("arrivals.profile.", "profile."), v.get("at", ""),
                       f"{_fmt(v['value'])}{unit}", ci, f"{v['rows']:,}", v["short"])  # fmt: skip
     out.print(table)
-    for line in problem_lines(records):
-        err.print(line, markup=False)
+    for line in problem_lines(records):  # part of the fit's report, so on standard output
+        out.print(line, markup=False)
     for note in fit.notes:
-        err.print(f"note: {note}", markup=False)
+        out.print(f"note: {note}", markup=False)
     out.print("Details (every family tried, per-station fits, hourly throughput): fit.json", markup=False)
     out.print(f"Fitted: {', '.join(str(p) for p in paths.values())}", markup=False)
 
@@ -450,6 +450,6 @@ def compare_command(scenario_file: Path, records_file: Path, out_dir: Path, repl
         out.print(f"  - {line}", markup=False)
     for line in said["notes"]:
         out.print(line, markup=False)
-    for line in problem_lines(records):
-        err.print(line, markup=False)
+    for line in problem_lines(records, purpose="the actual numbers")[1:]:  # the count is in the notes above
+        out.print(line, markup=False)
     out.print(f"Results: {', '.join(str(p) for p in paths.values())}", markup=False)

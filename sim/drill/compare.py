@@ -157,6 +157,12 @@ def _effective_mean(scenario: Scenario, kind: str) -> float | None:
     return dist.mean_s * factor
 
 
+def _dist_mean(scenario: Scenario, kind: str) -> float | None:
+    sampling = scenario.site.sampling
+    dist = sampling.swab if kind == "swab" else sampling.registration
+    return None if dist is None else dist.mean_s
+
+
 def inputs(records: DrillRecords, scenario: Scenario, tolerance_s: float) -> dict[str, dict[str, Any]]:
     """The plan's assumptions beside what the records show: swab and registration means, as observed.
 
@@ -169,15 +175,16 @@ def inputs(records: DrillRecords, scenario: Scenario, tolerance_s: float) -> dic
     swab = (records.swab_end - records.swab_start)[done]
     mean, low, high = _mean_interval(swab)
     out: dict[str, dict[str, Any]] = {
-        "swab.mean_s": {"plan": _effective_mean(scenario, "swab"), "actual": mean, "low": low, "high": high,
-                        "rows": len(swab)},
+        "swab.mean_s": {"plan": _effective_mean(scenario, "swab"), "plan_dist": _dist_mean(scenario, "swab"),
+                        "actual": mean, "low": low, "high": high, "rows": len(swab)},
     }  # fmt: skip
     registration = Durations.of((records.swab_start - records.registered)[done],
                                 waited_for_sampler(records, tolerance_s)[done], half)  # fmt: skip
     if len(registration.value) and np.mean(registration.value <= 0) < NOT_SEPARATE:
         choice = choose(registration, ("exponential", "lognormal", "gamma"))
         low, high = choice.intervals.get("mean", (choice.best.mean, choice.best.mean))
-        out["registration.mean_s"] = {"plan": _effective_mean(scenario, "registration"), "actual": choice.best.mean,
+        out["registration.mean_s"] = {"plan": _effective_mean(scenario, "registration"),
+                                      "plan_dist": _dist_mean(scenario, "registration"), "actual": choice.best.mean,
                                       "low": low, "high": high, "rows": registration.n,
                                       "censored": int(registration.censored.sum()), "family": choice.best.family}  # fmt: skip
     return out

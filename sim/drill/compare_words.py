@@ -19,6 +19,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "registration.mean_s": ("Registration took {actual} s on average ({low}–{high} s, leaving out the waits for the "
                             "sampler); the plan assumed {plan} s.",
                             "实际平均每人登记 {actual} 秒（{low}–{high} 秒，已除去等候采样员的时间），计划假设 {plan} 秒。"),
+    "factors": (" ({own} s times its groups' factors)", "（{own} 秒乘以各人群系数）"),
     "stations.count": ("The day used {actual} stations; the plan has {plan}.", "实际开设 {actual} 个采样台，计划为 {plan} 个。"),
     "people.arrived": ("{actual} people came; the plan expected {plan} ({low}–{high} on a day).",
                        "实际到场 {actual} 人，计划预计 {plan} 人（单日范围 {low}–{high}）。"),
@@ -106,7 +107,11 @@ def findings(data: dict[str, Any], lang: str) -> dict[str, list[str]]:
         if entry.get("plan") is None:
             continue
         values = {k: number(entry[k]) for k in ("actual", "low", "high", "plan")}
-        (wrong if outside(entry["plan"], entry["low"], entry["high"]) else right).append(say(key, lang, **values))
+        text = say(key, lang, **values)
+        own = entry.get("plan_dist")
+        if own is not None and abs(own - entry["plan"]) > 1e-9:  # the groups' factors change the plan's mean
+            text = text[:-1] + say("factors", lang, own=number(own)) + text[-1]
+        (wrong if outside(entry["plan"], entry["low"], entry["high"]) else right).append(text)
     if actual.get("stations.count") != plan["stations.count"]["mean"]:
         wrong.append(say("stations.count", lang, actual=number(actual["stations.count"], "stations.count"),
                          plan=number(plan["stations.count"]["mean"], "stations.count")))  # fmt: skip

@@ -199,12 +199,14 @@ def rejected_rows(records: Any) -> list[list[str]]:
     return [[str(r.row), r.problem, f"{r.column}: {r.reason}", *r.values] for r in records.rejected]
 
 
-def problem_lines(records: Any, shown: int = 5) -> list[str]:
-    """'3 rows left out: 1 duplicate (the same person again ...), ...' and the first few, located."""
+def problem_lines(records: Any, shown: int = 5, purpose: str = "the fit") -> list[str]:
+    """'3 of 90 rows left out of the fit: 1 duplicate (the same person again ...), ...' and the first few, located."""
     counts = records.problems()
     if not counts:
         return []
     parts = [f"{n} {name} ({PROBLEMS[name]})" for name, n in counts.items()]
-    lines = [f"{len(records.rejected)} of {records.read} rows left out of the fit: " + "; ".join(parts)]
+    lines = [
+        f"{len(records.rejected):,} of {records.read:,} rows left out of {purpose} (rejected.csv): " + "; ".join(parts)
+    ]
     lines += [r.located(records.source) for r in sorted(records.rejected, key=lambda r: r.row)[:shown]]
     return lines

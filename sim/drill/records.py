@@ -45,7 +45,7 @@ PROBLEMS = {
     "absurd_duration": f"a swab over {MAX_SWAB_S // 60} min, a registration over {MAX_REGISTRATION_S // 60} min "
     f"or a wait over {MAX_WAIT_S // 3600} h",
     "unknown_group": "a group that the scenario's population does not have",
-    "duplicate": "the same person again (the first row is kept)",
+    "duplicate": "the same person again; the first row is kept",
     "overlap": "a swab that starts before the previous swab at the same station ended",
 }
 
