@@ -24,7 +24,7 @@ from ..measure.stats import describe
 from ..scenario.schema import Scenario
 from ..scenario.units import format_clock
 from .distfit import Durations
-from .fit import NOT_SEPARATE, waited_for_sampler
+from .fit import NOT_SEPARATE, registration_bounds
 from .records import DrillRecords
 
 COMPARED = ("people.arrived", "people.sampled", "throughput.per_hour", "time.completion_min", "wait.total.mean_min",
@@ -178,8 +178,8 @@ def inputs(records: DrillRecords, scenario: Scenario, tolerance_s: float) -> dic
         "swab.mean_s": {"plan": _effective_mean(scenario, "swab"), "plan_dist": _dist_mean(scenario, "swab"),
                         "actual": mean, "low": low, "high": high, "rows": len(swab)},
     }  # fmt: skip
-    registration = Durations.of((records.swab_start - records.registered)[done],
-                                waited_for_sampler(records, tolerance_s)[done], half)  # fmt: skip
+    bound, censored = registration_bounds(records, tolerance_s)
+    registration = Durations.of(bound, censored, half)
     if len(registration.value) and np.mean(registration.value <= 0) < NOT_SEPARATE:
         choice = choose(registration, ("exponential", "lognormal", "gamma"))
         low, high = choice.intervals.get("mean", (choice.best.mean, choice.best.mean))

@@ -7,9 +7,10 @@
 - Swab: ``swab_end − swab_start``, observed for everyone swabbed.
 - Registration: ``swab_start − registered`` is the registration only where the sampler was free
   when it ended. Where the swab starts when the station's previous swab ended (within the
-  tolerance), the registrar waited for the sampler, and the observed time is an upper bound
-  (left-censored: the true registration is at most that long). The likelihood counts F(v) for
-  those and the probability of v for the rest (distfit.py); a naive fit would overstate it.
+  tolerance τ), the registrar waited for the sampler, and the registration is known only to have
+  ended by then: left-censored, at most (previous swab end + τ) − registered. The likelihood counts
+  F(bound) for those and the probability of the observed time for the rest (distfit.py); counting
+  the waits as registration (the naive fit) overstates it.
 - Each duration is divided by the person's group factor (``registration_factor``,
   ``swab_factor``) when the records name groups, since the model multiplies by it.
 The scenario language has one registration and one swab distribution per site: the overall fit
@@ -89,17 +90,37 @@ def fit_arrivals(arrival: np.ndarray, open_s: float, close_s: float, level: floa
     return ArrivalFit(width, steps, bics, n, int(np.sum(arrival < open_s)), int(np.sum(arrival >= close_s)))
 
 
-def waited_for_sampler(records: DrillRecords, tolerance_s: float = TOLERANCE_S) -> np.ndarray:
-    """Rows whose swab started as the station's previous swab ended: the registrar waited (censored)."""
-    out = np.zeros(records.n, dtype=bool)
+def sampler_gap(records: DrillRecords) -> np.ndarray:
+    """Each swab's start minus the end of the station's previous swab (NaN for a station's first)."""
+    gap = np.full(records.n, np.nan)
     done = records.swabbed
     for s in range(len(records.stations)):
         rows = np.flatnonzero((records.station == s) & done)
         rows = rows[np.argsort(records.swab_start[rows], kind="stable")]
         if len(rows) > 1:
-            gap = records.swab_start[rows[1:]] - records.swab_end[rows[:-1]]
-            out[rows[1:]] = gap <= tolerance_s
-    return out
+            gap[rows[1:]] = records.swab_start[rows[1:]] - records.swab_end[rows[:-1]]
+    return gap
+
+
+def waited_for_sampler(records: DrillRecords, tolerance_s: float = TOLERANCE_S) -> np.ndarray:
+    """Rows whose swab started as the station's previous swab ended: the registrar waited (censored)."""
+    return sampler_gap(records) <= tolerance_s
+
+
+def registration_bounds(records: DrillRecords, tolerance_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """registered → swab_start for everyone swabbed, and which of them are upper bounds (left-censored).
+
+    A row is censored when its swab started within the tolerance of the previous swab's end. The
+    event that put it there is "registration ended by then", so its bound is the previous swab's
+    end plus the tolerance (not its own swab start): a registration that ended a moment after the
+    sampler was free falls in the same class, and the bound must hold for it too.
+    """
+    done = records.swabbed
+    observed = (records.swab_start - records.registered)[done]
+    gap = sampler_gap(records)[done]
+    censored = gap <= tolerance_s
+    bound = np.where(censored, observed - gap + tolerance_s, observed)
+    return bound, censored
 
 
 def _factors(records: DrillRecords, scenario: Scenario, kind: str) -> np.ndarray:
@@ -123,9 +144,11 @@ def registration_durations(records: DrillRecords, scenario: Scenario, tolerance_
     """registered → swab_start; left-censored where the registrar waited for the sampler (unless `naive`)."""
     done = records.swabbed
     factor = _factors(records, scenario, "registration")[done]
-    value = (records.swab_start - records.registered)[done] / factor
-    censored = waited_for_sampler(records, tolerance_s)[done] & (not naive)
-    return Durations.of(value, censored, _half(records) / factor)
+    if naive:
+        value = (records.swab_start - records.registered)[done] / factor
+        return Durations.of(value, None, _half(records) / factor)
+    bound, censored = registration_bounds(records, tolerance_s)
+    return Durations.of(bound / factor, censored, _half(records) / factor)
 
 
 def _half(records: DrillRecords) -> float:

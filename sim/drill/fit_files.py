@@ -186,7 +186,11 @@ def write_fit(fit: FitResult, records_path: Path, base_path: Path, out: Path) ->
     header = (f"# Fitted by `drill fit` from {records_path} on {datetime.now(timezone.utc):%Y-%m-%d}; base: {base_path}.\n"
               "# Every fitted key names its source under `sources:`; fit.json beside this file gives the intervals.\n")  # fmt: skip
     text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
-    scenario_from_text(text, str(out))  # it validates, or nothing is written
+    try:
+        scenario_from_text(text, str(out))  # it validates, or nothing is written
+    except ScenarioError as exc:
+        raise ScenarioError([Problem(f"{out} (not written)", p.line, p.path, f"{p.message}; the base scenario's "
+                                     "other keys must fit the day's numbers") for p in exc.problems]) from None  # fmt: skip
     paths = {"fitted": out, "fit": out.parent / "fit.json", "rejected": out.parent / "rejected.csv"}
     atomic_write(out, text)
     info = fit_json(fit, str(records_path), str(base_path), str(out))
