@@ -44,7 +44,8 @@ def measure(rate: int, out: Path) -> dict[str, float]:
     start = time.perf_counter()
     paths = write_event_log(replication_log(records, scenario), out, {"replication": 1, "seed": 5})
     log_s = time.perf_counter() - start
-    rows = sum(1 for _ in open(paths["events"], encoding="utf-8-sig")) - 1
+    with open(paths["events"], encoding="utf-8-sig") as handle:
+        rows = sum(1 for _ in handle) - 1
     tracemalloc.start()
     write_event_log(replication_log(records, scenario), out, {"replication": 1, "seed": 5})
     peak = tracemalloc.get_traced_memory()[1]
@@ -60,11 +61,15 @@ def main() -> None:
         measure(100, Path(tmp) / "warm")  # imports are not the log's
         results = [measure(rate, Path(tmp) / str(rate)) for rate in args.rates]
     for r in results:
-        print(f"{r['people']:>8,} people {r['rows']:>10,} events: day {r['day_s']:6.2f} s, log {r['log_s']:6.2f} s "
-              f"(ratio {r['log_s'] / r['day_s']:.2f}), peak {r['peak_mb']:6.1f} MB while writing")
+        print(
+            f"{r['people']:>8,} people {r['rows']:>10,} events: day {r['day_s']:6.2f} s, log {r['log_s']:6.2f} s "
+            f"(ratio {r['log_s'] / r['day_s']:.2f}), peak {r['peak_mb']:6.1f} MB while writing"
+        )
     if len(results) > 1:
-        print(f"peak ratio {results[0]['peak_mb'] / results[-1]['peak_mb']:.2f} "
-              f"for {results[0]['people'] / results[-1]['people']:.1f} times the people")
+        print(
+            f"peak ratio {results[0]['peak_mb'] / results[-1]['peak_mb']:.2f} "
+            f"for {results[0]['people'] / results[-1]['people']:.1f} times the people"
+        )
 
 
 if __name__ == "__main__":
