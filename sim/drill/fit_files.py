@@ -26,8 +26,8 @@ METHOD = (
     "Durations: maximum likelihood, whole-second records as 1-s intervals; the family by BIC (−2 log L + k ln n) "
     "among fixed, exponential, uniform, triangular, lognormal, gamma (and empirical for uncensored swabs); "
     "95% profile-likelihood intervals; goodness of fit by the Kolmogorov-Smirnov distance. Registration is "
-    "left-censored (an upper bound) where the swab started as the station's previous swab ended: the "
-    "registrar waited for the sampler."
+    "left-censored where the swab started within the tolerance of the station's previous swab end (the "
+    "registrar waited for the sampler): at most (previous swab end + tolerance) - registered."
 )
 
 
