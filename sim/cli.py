@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .city_results import write_city_results
-from .errors import DrillError, ScenarioError
+from .errors import DrillError, OptionError, ScenarioError
 from .experiment import open_executor, run
 from .experiment.brief import brief, num, recommendation_line, staffing_line
 from .experiment.city import SiteIndex, run_city
@@ -85,23 +85,35 @@ def main() -> None:
               help="Also run variants (more stations, ...) and build the drill report in the results folder.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Report language.")
 @click.option("--all", "everything", is_flag=True, help="Show every KPI in the table, not only the key ones.")
+@click.option("--events", "with_events", is_flag=True, help="Also write events.csv: the event log of one replication.")
+@click.option("--events-replication", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
+              help="The replication (from 1) whose event log --events writes.")  # fmt: skip
 @reports_errors
 def run_command(scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path | None,
                 overrides: tuple[str, ...], workers: int | None, cluster: str | None = None,
-                with_report: bool = False, lang: str = "en", everything: bool = False) -> None:  # fmt: skip
+                with_report: bool = False, lang: str = "en", everything: bool = False, with_events: bool = False,
+                events_replication: int = 1) -> None:  # fmt: skip
     """Run a scenario's replications, print the summary and write the results files."""
     scenario = load_scenario(scenario_file, list(overrides))
     out_dir = out_dir or Path("results") / scenario_file.stem
     if isinstance(scenario, City):
+        if with_events:
+            raise OptionError("--events writes the event log of a site scenario, not of a city round")
         city = expand_sites(scenario, scenario_file.parent)
         _run_city(city, scenario_file, replications, seed, out_dir, workers, cluster)
         if with_report:  # a city report (no variants for a city round)
             _build_report(out_dir, lang)
         return
     n = replications or scenario.replications
+    if with_events and events_replication > n:
+        raise OptionError(f"--events-replication {events_replication}: the run has {n} replication(s)")
     with open_executor(1 if n == 1 else workers, cluster) as executor, _Progress(n) as advance:
         result = run(scenario, n, seed, executor, on_done=lambda _: advance())
     paths = write_results(result, out_dir, str(scenario_file))
+    if with_events:
+        from .drill.files import write_replication_events
+
+        paths.update(write_replication_events(scenario, events_replication, result.seed, out_dir))
     _print_summary(scenario, result.summary(), everything)
     out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
     if with_report:
@@ -356,3 +368,127 @@ def _print_summary(scenario: Scenario, summary: dict[str, Any], everything: bool
     out.print(_kpi_table("Results (mean over replications, 95% interval)", summary, everything))
     out.print(f"Sanity: offered load {load['load_per_station']:.2f} per station ({load['arrival_per_hour']:.0f}/h "
               f"arriving on average, stations can do about {load['capacity_per_hour']:.0f}/h).", markup=False)  # fmt: skip
+
+
+# --- the drill loop: a drill's records in, the plan beside the day ---------------------------------------
+
+
+def _site_scenario(path: Path, overrides: tuple[str, ...] = ()) -> Scenario:
+    scenario = load_scenario(path, list(overrides))
+    if not isinstance(scenario, Scenario):
+        raise OptionError(f"{path}: a city round; drill records belong to one site's scenario")
+    return scenario
+
+
+def _duration_option(text: str, option: str) -> float:
+    from .scenario.units import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise OptionError(f"{option}: {exc}") from None
+
+
+map_option = click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
+                          help="Read the file's COLUMN as FIELD (person, arrived, registered, swab_start, swab_end, "
+                               "station, tube, group); repeat for each.")  # fmt: skip
+tolerance_option = click.option("--tolerance", default="1s", show_default=True, metavar="DURATION",
+                                help="A swab that starts within this of the station's previous swab end: the "
+                                     "registrar waited for the sampler (registration censored).")  # fmt: skip
+
+
+@main.command("fit")
+@click.argument("records_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The base scenario: everything the records do not tell is kept from it.")  # fmt: skip
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The fitted scenario to write (fit.json and rejected.csv go beside it).")  # fmt: skip
+@map_option
+@tolerance_option
+@reports_errors
+def fit_command(records_file: Path, scenario_file: Path, out_file: Path, mapping: tuple[str, ...],
+                tolerance: str) -> None:  # fmt: skip
+    """Fit arrivals, registration and swab times, stations and pooling to a drill's records."""
+    from .drill.fit import fit_records
+    from .drill.fit_files import fitted_values, problem_lines, write_fit
+    from .drill.records import parse_map, read_records
+
+    scenario = _site_scenario(scenario_file)
+    tolerance_s = _duration_option(tolerance, "--tolerance")
+    records = read_records(records_file, parse_map(mapping), list(scenario.population))
+    fit = fit_records(records, scenario, tolerance_s)
+    paths = write_fit(fit, records_file, scenario_file, out_file)
+    table = Table(title=f"{records_file.name}: {records.n} of {records.read} rows used")
+    for column in ("key", "at", "fitted", "95% interval", "rows", "how"):
+        table.add_column(column, justify="right" if column in ("fitted", "95% interval", "rows") else "left",
+                         no_wrap=column != "how")  # fmt: skip
+    for v in fitted_values(fit):
+        unit = {"s": " s", "/h": "/h"}.get(v["unit"], "")
+        ci = "—" if v["low"] is None else f"{_fmt(v['low'])} – {_fmt(v['high'])}{unit}"
+        table.add_row(v["key"].replace("site.sampling.", "").replace("arrivals.profile.", "profile."), v.get("at", ""),
+                      f"{_fmt(v['value'])}{unit}", ci, f"{v['rows']:,}", v["short"])  # fmt: skip
+    out.print(table)
+    for line in problem_lines(records):  # part of the fit's report, so on standard output
+        out.print(line, markup=False)
+    for note in fit.notes:
+        out.print(f"note: {note}", markup=False)
+    out.print("Details (every family tried, per-station fits, hourly throughput): fit.json", markup=False)
+    out.print(f"Fitted: {', '.join(str(p) for p in paths.values())}", markup=False)
+
+
+@main.command("compare")
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("records_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for compare.json, compare.html/.md, the plan's results files and day/events.csv.")  # fmt: skip
+@click.option(
+    "--replications", "-n", type=click.IntRange(min=2), help="Replications of the plan (default: the scenario's)."
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's).")
+@overrides_option
+@workers_option
+@map_option
+@tolerance_option
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report."
+)
+@reports_errors
+def compare_command(scenario_file: Path, records_file: Path, out_dir: Path, replications: int | None,
+                    seed: int | None, overrides: tuple[str, ...], workers: int | None, mapping: tuple[str, ...],
+                    tolerance: str, lang: str) -> None:  # fmt: skip
+    """Run the plan and set it beside a drill's records: compare.json and a report section (en, zh)."""
+    from .drill.compare import comparison
+    from .drill.compare_report import kpi_rows
+    from .drill.compare_words import findings
+    from .drill.files import write_compare
+    from .drill.fit_files import problem_lines
+    from .drill.records import parse_map, read_records
+
+    scenario = _site_scenario(scenario_file, overrides)
+    tolerance_s = _duration_option(tolerance, "--tolerance")
+    records = read_records(records_file, parse_map(mapping), list(scenario.population))
+    n = replications or scenario.replications
+    if n < 2:
+        raise OptionError("the plan needs at least 2 replications for a range of one day (give --replications)")
+    with open_executor(workers, None) as executor, _Progress(n) as advance:
+        del advance
+        data, result = comparison(scenario, records, n, seed, executor, tolerance_s)
+    paths = write_results(result, out_dir, str(scenario_file))  # the plan's own results: `drill report DIR` works
+    paths.update(write_compare(data, records, scenario, out_dir, lang))
+    table = Table(title=f"{scenario.name}: the plan ({n} replications) beside {records_file.name}")
+    for column in ("KPI", "plan", "95% CI", "range for a day", "the day", ""):
+        table.add_column(column, justify="left" if column in ("KPI", "") else "right", no_wrap=column == "KPI")
+    for row in kpi_rows(data, "en"):
+        table.add_row(row["name"], row["plan"], row["ci"], row["day"], row["actual"],
+                      "" if row["badge"] == "met" else row["verdict"])  # fmt: skip
+    out.print(table)
+    said = findings(data, "en")
+    out.print("Where the plan was wrong:" if said["wrong"] else "Where the plan was wrong: nowhere compared.",
+              markup=False)  # fmt: skip
+    for line in said["wrong"]:
+        out.print(f"  - {line}", markup=False)
+    for line in said["notes"]:
+        out.print(line, markup=False)
+    for line in problem_lines(records, purpose="the actual numbers")[1:]:  # the count is in the notes above
+        out.print(line, markup=False)
+    out.print(f"Results: {', '.join(str(p) for p in paths.values())}", markup=False)

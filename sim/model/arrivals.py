@@ -116,6 +116,8 @@ def callup_times(callup: Callup, call_times: np.ndarray, streams: Streams, house
 def plan_arrivals(scenario: Scenario, streams: Streams) -> ArrivalPlan:
     clock, arrivals = scenario.clock, scenario.arrivals
     walk_ins = poisson_times(_poisson_segments(arrivals, clock.open, clock.close), streams["arrivals"])
+    if arrivals.trace is not None:  # the drill's own arrivals, the same in every replication
+        walk_ins = np.asarray(arrivals.trace.times, dtype=float)
     times, building = walk_ins, np.full(len(walk_ins), -1)
     household = np.full(len(walk_ins), -1, dtype=np.int64)  # walk-ins are pooled N-in-1
     call_times, called = np.empty(0), np.empty(0, dtype=int)
@@ -132,4 +134,7 @@ def plan_arrivals(scenario: Scenario, streams: Streams) -> ArrivalPlan:
     times, building, household = times[order], building[order], household[order]
     shares = np.array([g.share for g in scenario.population.values()])
     group = streams["groups"].choice(len(shares), size=len(times), p=shares / shares.sum())
+    if arrivals.trace is not None and arrivals.trace.groups is not None:  # the records' own groups
+        names = list(scenario.population)
+        group = np.array([names.index(g) for g in arrivals.trace.groups])[order]
     return ArrivalPlan(times, building, group.astype(np.int8), call_times, called, household)

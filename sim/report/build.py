@@ -113,7 +113,15 @@ def context(results: Results, lang: str, figures: dict[str, FigureFile]) -> dict
         "recommend": recommendations(results, lang),
         "method": _method(results, lang),
         "assumptions": [t(f"m_a{i}", lang) for i in range(1, 6)],
+        "compare": _compare(results.folder, lang),
     }
+
+
+def _compare(folder: Path, lang: str) -> dict[str, Any] | None:
+    """The plan-against-the-day section, where `drill compare` left compare.json in the folder."""
+    from ..drill.compare_report import compare_section
+
+    return compare_section(folder, lang)
 
 
 def _write(path: Path, text: str) -> None:

@@ -17,6 +17,7 @@ from ..scenario.city import City
 CORE_FILES = ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml")
 CITY_FILES = ("summary.json", "replications.csv", "sites.csv", "hourly.csv", "lab_backlog.csv", "scenario.yaml")
 VARIANTS_FILE = "variants.json"
+NOT_TIMELINES = ("events.csv", "rejected.csv")  # the event log (large) and rejected drill records: not read here
 Columns = dict[str, Any]
 
 
@@ -131,7 +132,7 @@ def load_results(folder: Path) -> Results:
     extra = {
         path.stem: read_csv(path)
         for path in sorted(folder.glob("*.csv"))
-        if path.name not in CORE_FILES and path.stat().st_size > 0
+        if path.name not in CORE_FILES + NOT_TIMELINES and path.stat().st_size > 0
     }
     return Results(
         folder=folder,

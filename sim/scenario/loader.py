@@ -248,12 +248,42 @@ def scenario_from_data(
     doc = doc or _Document(source)
     data = copy.deepcopy(data)
     apply_overrides(data, list(overrides or []), doc)
+    resolve_trace(data, source, doc)
     if doc.problems:
         raise ScenarioError(doc.problems)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError([_locate(error, data, doc, model) for error in exc.errors()]) from None
+
+
+def resolve_trace(data: dict[str, Any], source: str, doc: _Document) -> None:
+    """`arrivals.trace: RECORDS.csv`: read the records' arrival times (and groups) into the data.
+
+    The path is relative to the scenario file (to the current folder when it came from `--set`).
+    """
+    arrivals = data.get("arrivals")
+    trace = arrivals.get("trace") if isinstance(arrivals, dict) else None
+    if not isinstance(trace, str):
+        return
+    from ..drill.records import read_records, trace_of
+
+    path = ("arrivals", "trace")
+    from_set = doc.line_of(path) == _FROM_SET
+    folder = Path.cwd() if from_set or not Path(source).is_file() else Path(source).parent
+    population = data.get("population")
+    groups = list(population) if isinstance(population, dict) and population else ["adult"]
+    try:
+        records = read_records(folder / trace, groups=groups)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            message = f"cannot use {trace} as a trace: {problem}"
+            if from_set:
+                doc.problems.append(Problem("--set", None, dotted(path), message))
+            else:
+                doc.problem(path, message)
+        return
+    arrivals["trace"] = {"file": trace, **trace_of(records)}
 
 
 def _root_model(data: dict[str, Any]) -> type[BaseModel]:

@@ -6,9 +6,9 @@ Keys and defaults are documented in scenarios/README.md with their sources.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .community import Community
 from .distributions import Dist, Exponential, Uniform
@@ -78,17 +78,45 @@ class Callup(Model):
         return self
 
 
+def _trace_times(value: object) -> object:
+    """`trace: ["08:00:05", ...]` is short for `trace: {times: [...]}`; a file name is read by the loader."""
+    if isinstance(value, list):
+        return {"times": value}
+    if isinstance(value, str):
+        raise ValueError("a records file is read when the scenario is loaded from a file; here give clock times")
+    return value
+
+
+class Trace(Model):
+    """The drill's own arrivals at the site: the same people again (from a records file, or clock times)."""
+
+    file: str | None = Field(None, description="the records file the times were read from (documentation)")
+    times: list[Clock] = Field(min_length=1, description="arrival times at the site, one per person")
+    groups: list[str] | None = Field(None, description="each person's population group (else drawn by share)")
+
+    @model_validator(mode="after")
+    def _one_group_each(self) -> Trace:
+        if self.groups is not None and len(self.groups) != len(self.times):
+            raise ValueError(f"groups has {len(self.groups)} names for {len(self.times)} times")
+        return self
+
+
 class Arrivals(Model):
     rate: Rate | None = Field(None, description="constant Poisson rate while open")
     profile: list[ProfileStep] | None = Field(None, min_length=1)
     callup: Callup | None = None
+    trace: Annotated[Trace, BeforeValidator(_trace_times)] | None = Field(
+        None, description="the drill's actual arrivals: a records file (path relative to the scenario) or clock times"
+    )
 
     @model_validator(mode="after")
     def _one_pattern(self) -> Arrivals:
+        if self.trace is not None and (self.rate is not None or self.profile is not None or self.callup is not None):
+            raise ValueError("give 'trace' alone: it is the day's own arrivals (not with rate, profile or callup)")
         if self.rate is not None and self.profile is not None:
             raise ValueError("give either 'rate' or 'profile', not both")
-        if self.rate is None and self.profile is None and self.callup is None:
-            raise ValueError("give one of 'rate', 'profile' or 'callup'")
+        if self.rate is None and self.profile is None and self.callup is None and self.trace is None:
+            raise ValueError("give one of 'rate', 'profile', 'callup' or 'trace'")
         if self.profile is not None:
             times = [step.at for step in self.profile]
             if times != sorted(times):
@@ -247,6 +275,20 @@ class Scenario(Model):
     @model_validator(mode="after")
     def _staff_and_samples_fit(self) -> Scenario:
         check_parts(self)
+        return self
+
+    @model_validator(mode="after")
+    def _trace_fits(self) -> Scenario:
+        trace = self.arrivals.trace
+        if trace is None:
+            return self
+        if self.community is not None:
+            raise ValueError("arrivals.trace: the trace gives arrivals at the site; it cannot go with a community, "
+                             "whose residents reach the site through its gates")  # fmt: skip
+        unknown = sorted(set(trace.groups or ()) - set(self.population))
+        if unknown:
+            raise ValueError(f"arrivals.trace: group {unknown[0]!r} is not in the population "
+                             f"({', '.join(self.population)})")  # fmt: skip
         return self
 
     @model_validator(mode="after")

@@ -1,0 +1,127 @@
+"""Files of the drill loop: events.csv (+ .json, + .parquet with pyarrow), rejected.csv.
+
+Written like every results file: into a temporary file in the same folder, then renamed, so a
+crash never leaves half a file; CSVs in UTF-8 with a BOM. The event log is written chunk by
+chunk as it is derived, so its memory stays bounded whatever the size of the day.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from ..model.build import run_replication
+from ..results import atomic_write
+from ..scenario.schema import Scenario
+from ..scenario.units import format_clock
+from .event_log import EventLog, replication_log
+from .events import COLUMNS
+
+
+@contextmanager
+def _atomic(path: Path, mode: str = "w", encoding: str | None = "utf-8-sig") -> Iterator[IO[Any]]:
+    """A file that appears under `path` only once it is completely written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _parquet_writer(path: Path):  # type: ignore[no-untyped-def]
+    """A streaming Parquet writer where pyarrow is installed, else None."""
+    try:
+        import pyarrow as pa  # type: ignore[import-not-found, import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-not-found, import-untyped]
+    except ImportError:
+        return None
+    fields = [pa.field(name, pa.float64() if name == "time" else pa.string()) for name in COLUMNS]
+    schema = pa.schema(fields)
+    return pa, pq.ParquetWriter(str(path), schema), schema
+
+
+def write_event_log(log: EventLog, out: Path, meta: dict[str, Any]) -> dict[str, Path]:
+    """events.csv, events.json and (with pyarrow) events.parquet in `out`; returns their paths by name."""
+    out = Path(out)
+    paths = {"events": out / "events.csv", "events_meta": out / "events.json"}
+    rows = 0
+    parquet = None
+    tmp_parquet = out / ".events.parquet.tmp"
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        parquet = _parquet_writer(tmp_parquet)
+        with _atomic(paths["events"]) as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            for columns in log.columns():
+                writer.writerows(zip(*columns.values(), strict=True))
+                rows += len(columns["time"])
+                if parquet is not None:
+                    pa, pq_writer, schema = parquet
+                    pq_writer.write_table(pa.Table.from_pydict(columns, schema=schema))
+        if parquet is not None:
+            parquet[1].close()
+            os.replace(tmp_parquet, out / "events.parquet")
+            paths["events_parquet"] = out / "events.parquet"
+    finally:
+        tmp_parquet.unlink(missing_ok=True)
+    info = {**meta, "rows": rows, "open": format_clock(log.open_s), "columns": list(COLUMNS)}
+    if log.notes:
+        info["notes"] = log.notes
+    atomic_write(paths["events_meta"], json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+    return paths
+
+
+def write_replication_events(scenario: Scenario, replication: int, seed: int, out: Path) -> dict[str, Path]:
+    """Simulate replication `replication` (from 1) again, identically, and write its event log into `out`."""
+    records = run_replication(scenario, replication, seed)
+    log = replication_log(records, scenario)
+    return write_event_log(log, out, {"replication": replication, "seed": seed, "scenario": scenario.name})
+
+
+def write_rejected(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """rejected.csv: every row left out, with its row number in the file and the reason."""
+    with _atomic(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["row", "problem", "reason", *header])
+        writer.writerows(rows)
+    return path
+
+
+def write_compare(data: dict[str, Any], records: Any, scenario: Scenario, out: Path, lang: str = "en"
+                  ) -> dict[str, Path]:  # fmt: skip
+    """compare.json, compare.html and compare.md (in `lang`), rejected.csv, and day/events.csv: the day's own log."""
+    from .compare_report import render_compare
+    from .event_log import drill_log
+    from .fit_files import rejected_rows
+
+    out = Path(out)
+    paths = {"compare": out / "compare.json", "compare_html": out / "compare.html", "compare_md": out / "compare.md",
+             "rejected": out / "rejected.csv"}  # fmt: skip
+    atomic_write(paths["compare"], json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    page, markdown = render_compare(data, lang)
+    atomic_write(paths["compare_html"], page)
+    atomic_write(paths["compare_md"], markdown)
+    write_rejected(paths["rejected"], records.header, rejected_rows(records))
+    groups = list(records.groups) if records.group is not None else ["person"]
+    group_of = records.group if records.group is not None else np.zeros(records.n, dtype=np.int64)
+    log = drill_log(records.arrival, records.registered, records.swab_start, records.swab_end, records.station,
+                    scenario.clock.open, groups, group_of)  # fmt: skip
+    stations = {str(k + 1): label for k, label in enumerate(records.stations)}
+    day = write_event_log(log, out / "day", {"records": records.source, "scenario": scenario.name,
+                                             "stations": stations})  # fmt: skip
+    paths.update({f"day_{name}": path for name, path in day.items()})
+    return paths
