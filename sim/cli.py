@@ -317,3 +317,22 @@ def _print_summary(scenario: Scenario, summary: dict[str, Any]) -> None:
     for target in summary["targets"]:
         mark = {True: "met", False: "MISSED", None: "unknown KPI"}[target["met"]]
         out.print(f"Target {target['target']}: {mark} (mean {_fmt(target['mean'])})", markup=False)
+
+
+@main.command("replay")
+@click.argument("results_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--replication", type=click.IntRange(min=1),
+              help="The replication the event log must hold (default: whichever events.json names).")  # fmt: skip
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the page (default: RESULTS_DIR/replay.html).")  # fmt: skip
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Page language.")
+@reports_errors
+def replay_command(results_dir: Path, replication: int | None, out_file: Path | None, lang: str) -> None:
+    """Write replay.html: the day animated on the site's layout, from the folder's events.csv."""
+    from .replay import build_replay
+
+    replay = build_replay(results_dir, replication, out_file, lang)
+    out.print(f"Replay: {replay.path} ({replay.size_bytes / 1e6:.1f} MB; replication {replay.replication}, "
+              f"{replay.people:,} people, {replay.rows:,} events)", markup=False)  # fmt: skip
+    for moment in replay.moments:
+        out.print(f"  {replay.path.name}#t={moment.clock}  {moment.label}", markup=False)
