@@ -80,6 +80,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Most people queuing at the site: {n} ({outside} outside the waiting zone)",
         "在场排队人数最多：{n} 人（等候区外 {outside} 人）",
     ),  # fmt: skip
+    "m_peak_inside": ("Most people queuing at the site: {n}", "在场排队人数最多：{n} 人"),
     "m_full": ("Waiting zone full ({n} people)", "等候区满（{n} 人）"),
     "m_gate": ("Longest gate queue: {gate}, {n} people", "卡口排队最长：{gate}，{n} 人"),
     "m_change": ("First staff change at a post", "首次岗位换班"),

@@ -43,8 +43,9 @@ class SiteShape:
     stations: int
     isolation: int  # places (0: no isolation zone)
     buffer: int | None  # changing places (None: no buffer zone drawn; 0: unlimited)
+    registrar: bool  # stations register before the swab (else a station is one sampler)
     staff: bool  # staff rotations are on record
-    samples: bool  # tubes are on record
+    samples: bool  # the sample chain is modelled (boxes, courier, lab)
     box_capacity: int
     several_sites: bool
     station_posts: tuple[str, ...]  # staff roles holding station posts (sampler, registrar) on record
@@ -83,8 +84,9 @@ def site_shape(scenario: Scenario, log: EventLog) -> SiteShape:
         stations=max(sum(s.sampling.stations for s in sites), max(stations_seen, default=0)),
         isolation=max((s.isolation.capacity for s in sites if s.isolation), default=3 if "isolated" in has else 0),
         buffer=site.buffer.capacity if site.buffer else (0 if "change_start" in has else None),
+        registrar=any(s.sampling.registration is not None for s in sites),
         staff="post_open" in has,
-        samples="tube_sealed" in has,
+        samples=samples is not None or "courier_pickup" in has,
         box_capacity=samples.box.capacity if samples is not None else 50,
         several_sites=len(sites) > 1,
         station_posts=tuple(r for r in ("registrar", "sampler") if r in staff_roles and

@@ -13,6 +13,7 @@ import numpy as np
 from .contract import KINDS, PERSON, STAFF, TUBE
 from .events import EventLog
 from .i18n import t
+from .layout import SiteShape
 from .states import Intervals
 
 QUEUING = ("entry_queue", "entry_check", "checked", "outside", "waiting")
@@ -40,10 +41,12 @@ def _rows(log: EventLog, event: str, kind: str) -> np.ndarray:
     return np.flatnonzero((log.event == log.code(event)) & (log.kinds[log.entity] == KINDS.index(kind)))
 
 
-def _busiest(spans: Intervals, lang: str) -> list[tuple[str, int, str]]:
+def _busiest(spans: Intervals, queue_outside: bool, lang: str) -> list[tuple[str, int, str]]:
     n, at = spans.peak(spans.select(PERSON, QUEUING))
     if n == 0:
         return []
+    if not queue_outside:  # the waiting zone is unlimited (or turns people away): nobody queues outside it
+        return [("peak", at, t("m_peak_inside", lang, n=n))]
     outside = int(spans.count(spans.select(PERSON, ("outside",)), np.array([at]))[0])
     return [("peak", at, t("m_peak", lang, n=n, outside=outside))]
 
@@ -92,20 +95,19 @@ def _first_closure(log: EventLog, spans: Intervals, stations: int, until_s: int,
     return [("closed", first[0], t("m_closed", lang, n=first[1], role=words[first[2]]))]
 
 
-def moments(log: EventLog, spans: Intervals, waiting_capacity: int | None, gates: tuple[str, ...], stations: int,
-            lang: str) -> list[Moment]:  # fmt: skip
+def moments(log: EventLog, spans: Intervals, shape: SiteShape, lang: str) -> list[Moment]:
     """Opening, the busiest moment, the waiting zone filling, the longest gate queue, the first staff change,
     the first station closed, the first courier departure and the last swab: those the day has, in time order."""
     found = [("open", 0, t("m_open", lang))]
-    found += _busiest(spans, lang) + _zone_full(spans, waiting_capacity, lang)
-    found += _longest_gate(log, spans, gates, lang)
+    found += _busiest(spans, shape.queue_outside, lang) + _zone_full(spans, shape.waiting_capacity, lang)
+    found += _longest_gate(log, spans, shape.gates, lang)
     changes = _rows(log, "post_close", STAFF)
     changes = changes[log.time_s[changes] > 0]
     if len(changes):
         found.append(("change", int(log.time_s[changes[0]]), t("m_change", lang)))
     swabs = np.flatnonzero(log.event == log.code("swab_end"))
     last_swab = int(log.time_s[swabs[-1]]) if len(swabs) else 0
-    found += _first_closure(log, spans, stations, last_swab, lang)
+    found += _first_closure(log, spans, shape.stations, last_swab, lang)
     pickups = _rows(log, "courier_pickup", TUBE)
     if len(pickups):
         at = int(log.time_s[pickups[0]])

@@ -18,14 +18,14 @@ import numpy as np
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from ..errors import OptionError, ScenarioError
+from ..errors import OptionError
 from ..report.i18n import LANGS
 from ..scenario import Scenario, load_scenario
-from .contract import PERSON
+from .contract import KINDS, PERSON, STAFF
 from .encode import encode
 from .events import EventLog, ReplayError, read_events
 from .i18n import group_label, t
-from .layout import SiteShape, layout, site_shape
+from .layout import layout, site_shape
 from .moments import QUEUING, Moment, clock, moments
 from .states import Intervals, intervals
 
@@ -46,13 +46,11 @@ class Replay:
 
 
 def _scenario(folder: Path) -> Scenario:
+    """The folder's scenario.yaml: the site to draw (a bad file is a ScenarioError, located)."""
     path = folder / "scenario.yaml"
     if not path.is_file():
         raise ReplayError(f"{folder} has no scenario.yaml (a results folder written by drill run has one)")
-    try:
-        scenario = load_scenario(path)
-    except ScenarioError:
-        raise
+    scenario = load_scenario(path)
     if not isinstance(scenario, Scenario):
         raise ReplayError(f"{path}: a city round has no single site to replay")
     return scenario
@@ -97,17 +95,18 @@ def _environment() -> Environment:
     return env
 
 
-def render(log: EventLog, scenario: Scenario, lang: str) -> tuple[str, list[Moment], SiteShape]:
-    """The page's HTML, the moments it offers, and the site it drew."""
+def render(log: EventLog, scenario: Scenario, lang: str) -> tuple[str, list[Moment]]:
+    """The page's HTML and the moments it offers."""
     from ..report.fonts import css_font_stack  # matplotlib loads only when a page is built
 
     shape = site_shape(scenario, log)
     geometry = layout(shape)
     spans = intervals(log)
-    found = moments(log, spans, shape.waiting_capacity, shape.gates, shape.stations, lang)
+    found = moments(log, spans, shape, lang)
     events = encode(log, shape.gates)
     open_clock = clock(log.open_s, 0)
-    start = max(events["t0"], min(0, int(np.min(log.time_s[log.kinds[log.entity] == 1], initial=0))))
+    staff_rows = log.kinds[log.entity] == KINDS.index(STAFF)
+    start = max(events["t0"], min(0, int(np.min(log.time_s[staff_rows], initial=0))))  # opening, or staff dressing
     meta = {"name": scenario.name, "open_s": log.open_s, "open": open_clock, "replication": log.replication,
             "seed": log.seed, "rows": log.rows, "start": start, "lang": lang,
             "staff_roles": list(shape.station_posts), "lane_posts": shape.lane_posts}  # fmt: skip
@@ -123,7 +122,7 @@ def render(log: EventLog, scenario: Scenario, lang: str) -> tuple[str, list[Mome
         "css": _asset("player.css"), "js": _asset("player.js"), "rows": log.rows,
         "groups": [c for c in events["classes"] if c["kind"] == PERSON],
     }  # fmt: skip
-    return _environment().get_template("replay.html.j2").render(context), found, shape
+    return _environment().get_template("replay.html.j2").render(context), found
 
 
 def _write(path: Path, text: str) -> None:
@@ -149,9 +148,9 @@ def build_replay(results_dir: Path | str, replication: int | None = None, out: P
     if log.rows == 0:
         raise ReplayError(f"{folder}/events.csv has no events to replay")
     scenario = _scenario(folder)
-    html, found, _ = render(log, scenario, lang)
+    html, found = render(log, scenario, lang)
     path = Path(out) if out is not None else folder / REPLAY_HTML
     _write(path, html)
-    kinds = log.kinds
-    return Replay(path=path, size_bytes=path.stat().st_size, replication=log.replication,
-                  people=int(np.sum(kinds == 0)), entities=len(log.ids), rows=log.rows, moments=found)  # fmt: skip
+    people = int(np.sum(log.kinds == KINDS.index(PERSON)))
+    return Replay(path=path, size_bytes=path.stat().st_size, replication=log.replication, people=people,
+                  entities=len(log.ids), rows=log.rows, moments=found)  # fmt: skip

@@ -381,11 +381,12 @@
   }
 
   /* ---- controls ---- */
-  function setPlaying(on) {
+  function setPlaying(on, quiet) {
+    var was = playing;
     playing = on;
     playButton.textContent = (on ? "❚❚ " : "▶ ") + playButton.getAttribute(on ? "data-pause" : "data-play");
-    if (on) { if (now >= D.t1) now = D.t0; lastReal = performance.now(); requestAnimationFrame(tick); }
-    else remember();
+    if (on && !was) { if (now >= D.t1) now = D.t0; lastReal = performance.now(); requestAnimationFrame(tick); }
+    else if (!on && !quiet) remember();
   }
 
   function remember() {
@@ -440,6 +441,15 @@
     else if (ev.key === "ArrowRight") seek(now + (ev.shiftKey ? 600 : 60));
     else if (ev.key === "ArrowLeft") seek(now - (ev.shiftKey ? 600 : 60));
   });
+
+  /* for pages that embed or drive the replay: seek(seconds since opening), the time shown, the counters */
+  window.replay = {
+    seek: function (t) { setPlaying(false, true); seek(t); },
+    time: function () { return now; },
+    play: function () { setPlaying(true); },
+    pause: function () { setPlaying(false); },
+    counters: function () { return scan(now).n; }
+  };
 
   var linked = fromHash();
   seek(linked === null ? M.start : linked);
