@@ -121,7 +121,19 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
             variants = run_variants(result, out_dir, executor=executor)
         out.print(recommendation_line(json.loads(variants.read_text(encoding="utf-8"))), markup=False)
         out.print(f"Variants: {variants}", markup=False)
+        _build_replay(scenario, result.seed, out_dir, lang, events_replication if with_events else None)
         _build_report(out_dir, lang)
+
+
+def _build_replay(scenario: Scenario, seed: int, out_dir: Path, lang: str, written: int | None) -> None:
+    """The report's replay: replication 1's event log (unless --events wrote one) and replay.html."""
+    from .drill.files import write_replication_events
+    from .replay import build_replay
+
+    if written is None:
+        write_replication_events(scenario, 1, seed, out_dir)
+    replay = build_replay(out_dir, None, None, lang)
+    out.print(f"Replay: {replay.path}", markup=False)
 
 
 @main.command("report")
@@ -492,3 +504,22 @@ def compare_command(scenario_file: Path, records_file: Path, out_dir: Path, repl
     for line in problem_lines(records, purpose="the actual numbers")[1:]:  # the count is in the notes above
         out.print(line, markup=False)
     out.print(f"Results: {', '.join(str(p) for p in paths.values())}", markup=False)
+
+
+@main.command("replay")
+@click.argument("results_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--replication", type=click.IntRange(min=1),
+              help="The replication the event log must hold (default: whichever events.json names).")  # fmt: skip
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the page (default: RESULTS_DIR/replay.html).")  # fmt: skip
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Page language.")
+@reports_errors
+def replay_command(results_dir: Path, replication: int | None, out_file: Path | None, lang: str) -> None:
+    """Write replay.html: the day animated on the site's layout, from the folder's events.csv."""
+    from .replay import build_replay
+
+    replay = build_replay(results_dir, replication, out_file, lang)
+    out.print(f"Replay: {replay.path} ({replay.size_bytes / 1e6:.1f} MB; replication {replay.replication}, "
+              f"{replay.people:,} people, {replay.rows:,} events)", markup=False)  # fmt: skip
+    for moment in replay.moments:
+        out.print(f"  {replay.path.name}#t={moment.clock}  {moment.label}", markup=False)

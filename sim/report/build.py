@@ -26,6 +26,8 @@ from .figures import FigureFile, write_figures
 from .fonts import css_font_stack, figure_language
 from .i18n import LANGS, t
 
+REPLAY = "replay.html"  # the animated replay beside the report (sim/replay), linked where it exists
+
 
 @dataclass
 class Report:
@@ -114,6 +116,7 @@ def context(results: Results, lang: str, figures: dict[str, FigureFile]) -> dict
         "method": _method(results, lang),
         "assumptions": [t(f"m_a{i}", lang) for i in range(1, 6)],
         "compare": _compare(results.folder, lang),
+        "replay": REPLAY if (results.folder / REPLAY).is_file() else None,  # written by `drill replay`
     }
 
 

@@ -353,6 +353,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "lbl_station_n": ("Station {n}", "采样台 {n}"),
     "lbl_entry_lane": ("Entry lane {n}", "入口通道 {n}"),
     "lbl_beat": ("Marshal post {n}", "引导岗 {n}"),
+    # the replay beside the report (sim/replay)
+    "replay_link": ("Watch the day (replay.html)", "观看现场回放（replay.html）"),
+    "replay_note": (
+        "an animated replay of one simulated day on this site's layout; it opens in a browser without "
+        "internet, and a link such as replay.html#t=09:30 opens it at that moment",
+        "在本场地布局上动画回放一个模拟日，无需联网即可在浏览器中打开；链接 replay.html#t=09:30 可直接打开该时刻",
+    ),
     # schematic
     "sch_entrance": ("Entrance", "入口"),
     "sch_entry": ("Entry check", "入口核验"),
