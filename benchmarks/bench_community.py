@@ -42,7 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "taoyuan-north-west.yaml"))
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--hours", type=int, default=10, help="opening hours of the minimal tandem (360 people an hour)")
+    parser.add_argument(
+        "--hours", type=int, default=10, help="opening hours of the minimal tandem (360 people an hour)"
+    )
     parser.add_argument("--profile", action="store_true", help="print where the model's time goes (cProfile)")
     args = parser.parse_args()
     scenario = load_scenario(args.scenario)

@@ -9,8 +9,8 @@ import pytest
 
 from sim import ScenarioError, run_replication, scenario_from_data, scenario_from_text
 from sim.measure.kpis import replication_kpis
-from sim.model.passages import HELD, IN, OUT, PASSED, PENDING, REDIRECTED, REFERRED, RESIDENT, RETURNEE
-from sim.model.records import SAMPLED
+from sim.model.records import HELD, IN, OUT, PASSED, REDIRECTED, REFERRED, RESIDENT, RETURNEE, SAMPLED
+from sim.model.records import PASSAGE_PENDING as PENDING
 from sim.queueing import mmc_mean_wait
 
 

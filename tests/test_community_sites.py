@@ -8,8 +8,7 @@ import pytest
 from sim import ScenarioError, run_replication, scenario_from_data, scenario_from_text
 from sim.measure.kpis import CORE_KPIS, SITE_KPIS, replication_kpis
 from sim.measure.timeseries import minute_series
-from sim.model.passages import RESIDENT
-from sim.model.records import SAMPLED
+from sim.model.records import RESIDENT, SAMPLED
 
 
 def _site(stations: int, **extra: object) -> dict:

@@ -16,7 +16,7 @@ from sim.errors import ScenarioError
 from sim.measure.kpis import replication_kpis
 from sim.model.build import run_replication
 from sim.model.pools import ServerPool
-from sim.model.staff import DUTY
+from sim.model.records import DUTY
 from sim.scenario import Scenario
 from sim.scenario.staffing import roster_needed, staffing_warnings
 

@@ -92,7 +92,7 @@ def _staff_namer(roles: Sequence[str]):  # type: ignore[no-untyped-def]
 
 def community_sources(records: Records, resources: Resources) -> list[Source]:
     """Leaving home, gate queues and passages both ways, and coming home (community actors)."""
-    from ..model.passages import IN, PASSED, REDIRECTED, REFERRED, RESIDENT
+    from ..model.records import IN, PASSED, REDIRECTED, REFERRED, RESIDENT
 
     c = records.community
     assert c is not None
@@ -125,7 +125,7 @@ def _post_names(role: str, posts: int) -> list[str]:
 
 def staff_sources(records: Records, resources: Resources) -> list[Source]:
     """Each staff member's changes in the buffer zone and stretches on duty at a post."""
-    from ..model.staff import DOFF, DON, DUTY
+    from ..model.records import DOFF, DON, DUTY
 
     staff = records.staff
     assert staff is not None

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.chain import RETEST, ChainRecords
-from ..model.records import Records
-from ..model.staff import IN_PPE, StaffRecords
+from ..model.records import IN_PPE, RETEST, ChainRecords, Records, StaffRecords
 
 NAN = float("nan")  # no value in this replication (no case, nothing delivered): missing, not 0
 
@@ -119,7 +117,7 @@ def timelines(rec: Records) -> dict[str, Table]:
         return round((x - rec.open_s) / 60, 3)
 
     if rec.staff is not None:
-        from ..model.staff import CAUSES, STATES
+        from ..model.records import CAUSES, STATES
 
         st = rec.staff
         s = st.segments

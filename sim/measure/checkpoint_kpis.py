@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.passages import HELD, PASSED, REDIRECTED, REFERRED, RESIDENT, RETURNEE, CommunityRecords
-from ..model.records import SAMPLED, Records
+from ..model.records import HELD, PASSED, REDIRECTED, REFERRED, RESIDENT, RETURNEE, SAMPLED, CommunityRecords, Records
 from .occupancy import intervals, level_at, peak
 
 NAN = float("nan")

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records, Tubes
+from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records
 from .chain_kpis import part_kpis
 from .checkpoint_kpis import checkpoint_kpis, queue_on_the_way_s
 from .occupancy import intervals, peak, time_average
@@ -185,7 +185,7 @@ def replication_kpis(rec: Records, warmup_s: float = 0.0) -> dict[str, float]:
     zones = zone_intervals(rec)
     n_sampled = int(sampled.sum())
     n_open = stations_open(rec)
-    tubes = np.unique(p["tube"][keep & (p["tube"] >= 0)]) if "tube" in p else np.arange(len(rec.tubes))
+    tubes = np.unique(p["tube"][keep & (p["tube"] >= 0)])
     kpis = {
         "people.arrived": float(keep.sum()),
         "people.sampled": float(n_sampled),
@@ -228,12 +228,10 @@ def site_records(rec: Records, k: int) -> Records:
     mine = rec.sites.of_person == k
     first = rec.sites.first_station(k)
     at_site = (rec.tubes.station >= first) & (rec.tubes.station < first + rec.sites.stations[k])
-    tubes = Tubes(*(getattr(rec.tubes, f)[at_site] for f in ("station", "swabs", "first_swab", "closed")),
-                  household=rec.tubes.household[at_site] if rec.tubes.household is not None else None)  # fmt: skip
     return replace(
-        rec, people={name: column[mine] for name, column in rec.people.items()}, group=rec.group[mine],
+        rec, people=rec.people.select(mine), group=rec.group[mine],
         building=rec.building[mine], stations=rec.sites.stations[k], entry_check=rec.sites.entry_check[k],
-        tubes=tubes, community=None, staff=None, chain=None, sites=None,
+        tubes=rec.tubes.select(at_site), community=None, staff=None, chain=None, sites=None,
     )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Wiring one replication: draw, build the simpy world, run it, return the records."""
+"""Wiring one replication: draw, build the simpy world, hand the staff their posts, run, return the records."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import simpy
 
 from ..scenario.schema import Scenario, Site
 from ..scenario.staffing import staffing_warnings
-from .arrivals import plan_arrivals
+from .arrivals import ArrivalPlan, plan_arrivals
 from .chain import chain_of
 from .community import CommunityWorld
-from .records import PENDING, UNSERVED, PersonLog, Records
+from .records import People, PersonLog, Records
 from .rng import SiteStreams, Streams
 from .samples import pool_site
-from .site import Draws, SamplingSite
+from .site import Draws, Post, SamplingSite, finish
 from .staff import Rotations, site_finished
 
 
@@ -43,17 +43,33 @@ def draw(scenario: Scenario, streams: Streams, group: np.ndarray, site: Site | N
     return Draws(entry, abnormal, stay, registration, swab, comes_back, after)
 
 
-def further_sites(env: simpy.Environment, scenario: Scenario, streams: Streams, group: np.ndarray,
-                  priority: np.ndarray, log: PersonLog, household: np.ndarray | None = None
-                  ) -> list[SamplingSite]:  # fmt: skip
-    """community.sites: one SamplingSite each, with its own draws; stations numbered after the main site's."""
-    assert scenario.community is not None
-    first, out = scenario.site.sampling.stations, []
-    for name, spec in scenario.community.sites.items():
-        draws = draw(scenario, SiteStreams(streams, name), group, spec)
-        out.append(SamplingSite(env, scenario, draws, priority, log, spec=spec, first_station=first,
-                                household=household))  # fmt: skip
+def build_sites(env: simpy.Environment, scenario: Scenario, streams: Streams, plan: ArrivalPlan,
+                log: PersonLog) -> list[SamplingSite]:  # fmt: skip
+    """The main site, then community.sites, each with its own draws; stations numbered across them."""
+    priority = np.array([0 if g.priority else 1 for g in scenario.population.values()], dtype=np.int8)[plan.group]
+    sites = [SamplingSite(env, scenario, draw(scenario, streams, plan.group), priority, log, household=plan.household)]
+    first = scenario.site.sampling.stations
+    for name, spec in scenario.community.sites.items() if scenario.community is not None else ():
+        draws = draw(scenario, SiteStreams(streams, name), plan.group, spec)
+        sites.append(SamplingSite(env, scenario, draws, priority, log, spec=spec, first_station=first,
+                                  household=plan.household))  # fmt: skip
         first += spec.sampling.stations
+    return sites
+
+
+def staff_posts(scenario: Scenario, site: SamplingSite) -> dict[str, list[Post]]:
+    """Every rotated role's posts at the site: stations for samplers and registrars, entry lanes, marshals' beats."""
+    assert scenario.staff is not None
+    out: dict[str, list[Post]] = {}
+    stations = range(len(site.stations))
+    for name, role in scenario.staff.roles().items():
+        if name in ("sampler", "registrar"):
+            out[name] = [site.stations.post(k, sampler=name == "sampler") for k in stations]
+        elif name == "entry_checker":
+            assert site.entry is not None  # the scenario refuses entry checkers without an entry check
+            out[name] = [site.entry.post(k) for k in range(site.entry.lanes.capacity)]
+        else:
+            out[name] = [Post() for _ in range(role.on_duty or 0)]
     return out
 
 
@@ -67,23 +83,23 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     community = CommunityWorld(scenario, streams, plan) if scenario.community is not None else None
     if community is not None:
         plan = community.plan  # plus visitors and returnees the gates may send to the site
-    priority = np.array([0 if g.priority else 1 for g in scenario.population.values()], dtype=np.int8)
-    draws = draw(scenario, streams, plan.group)
     if community is not None:
         start = community.start_s
     else:
         start = min(scenario.clock.open, float(plan.times[0])) if len(plan.times) else scenario.clock.open
     env = simpy.Environment(initial_time=start)
-    log = PersonLog(len(plan.times))
-    log.first_arrival = plan.times.tolist()
-    site = SamplingSite(env, scenario, draws, priority[plan.group], log, household=plan.household)
+    log = PersonLog.empty(len(plan.times))
+    sites = build_sites(env, scenario, streams, plan, log)
+    main = sites[0]
     if community is None:
-        env.process(site.arrivals(plan.times))
+        env.process(main.arrivals(plan.times))
     else:
-        sites = [site, *further_sites(env, scenario, streams, plan.group, priority[plan.group], log, plan.household)]
         community.start(env, sites)  # residents reach their site through their courtyard's gate
+    rotations = None
+    if scenario.staff is not None:
+        stations = [main.stations.post(k, sampler=True) for k in range(len(main.stations))]
+        rotations = Rotations(env, scenario, staff_posts(scenario, main), stations, main.busy, streams)
     clock = scenario.clock
-    rotations = Rotations(env, scenario, site, streams) if scenario.staff is not None else None
     if clock.hard_stop is not None:
         env.run(until=clock.hard_stop)
     else:
@@ -91,21 +107,22 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     end = env.now
     if rotations is not None and community is None and clock.hard_stop is None:
         end = min(end, site_finished(log, clock.open))  # not the staff's last, idle stretch
-    log.outcome = [UNSERVED if o == PENDING else o for o in log.outcome]  # still there at the hard stop
-    tubes, tube_of = pool_site(np.asarray(log.station), np.asarray(log.swab_end, dtype=float), plan.household,
-                               scenario.pooling.size, max(clock.close, end))  # fmt: skip
-    layout = community.site_layout() if community is not None else None  # several sites, or None
+    if community is None:  # every planned arrival is on record, also those the hard stop came before
+        for i, t in enumerate(plan.times.tolist()):
+            main.count_absent(i, t)
     community_records = community.records() if community is not None else None
+    finish(log)  # whoever is still pending at the hard stop is unserved
+    station, swab_end = np.asarray(log.station), np.asarray(log.swab_end, dtype=float)
+    tubes, tube_of = pool_site(station, swab_end, plan.household, scenario.pooling.size, clock.close)
     set_out = community.set_out() if community is not None else np.asarray(log.first_arrival, dtype=float)
-    records = Records.from_log(
-        log, {"household": plan.household, "tube": tube_of, "set_out": set_out}, replication=replication,
-        open_s=clock.open, close_s=clock.close, end_s=end, group_names=tuple(scenario.population),
+    layout = community.site_layout() if community is not None else None  # several sites, or None
+    return Records(
+        replication=replication, open_s=clock.open, close_s=clock.close, end_s=end,
+        people=People.from_log(log, plan.household, tube_of, set_out),
         stations=sum(layout.stations) if layout else scenario.site.sampling.stations,
         entry_check=any(layout.entry_check) if layout else scenario.site.entry_check is not None, sites=layout,
-        group=plan.group, building=plan.building,
-        call_times=plan.call_times, called=plan.called,
-        community=community_records,
-        tubes=tubes, chain=chain_of(scenario, streams, log.station, log.swab_end, tubes, tube_of),
+        group=plan.group, building=plan.building, call_times=plan.call_times, called=plan.called,
+        community=community_records, tubes=tubes, group_names=tuple(scenario.population),
+        chain=chain_of(scenario, streams, station, swab_end, tubes, tube_of),
         staff=rotations.records(end, staffing_warnings(scenario)) if rotations is not None else None,
     )  # fmt: skip
-    return records

@@ -10,39 +10,15 @@ that goes through the same chain. The room-temperature limit is measured, not en
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
 
 import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario
 from ..scenario.staffing import Samples
-from .records import Tubes
+from .records import HOME, RETEST, SITE, ChainRecords, Tubes
 from .rng import Streams
 from .samples import tube_members
-
-SITE, HOME, RETEST = 0, 1, 2  # where a tube comes from
-KINDS = ("site", "home", "retest")
-
-
-@dataclass(frozen=True)
-class ChainRecords:
-    """One row per tube (site, home, retest), one per courier trip, one per confirmed case."""
-
-    tubes: dict[
-        str, np.ndarray
-    ]  # kind, swabs, first_swab, closed, boxed, at_lab, result (NaN: not delivered), retest_of
-    trips: dict[str, np.ndarray]  # depart, at_lab, back, tubes
-    confirmed: dict[str, np.ndarray]  # swab (first, pooled), confirmed (single-tube result)
-    positives: int  # people positive among everyone swabbed
-    positive_pools: int
-    lab_busy_s: float
-    lab_servers: int
-    limit_s: float
-    doorstep_last_s: float  # NaN without door-to-door sampling
-    doorstep_people: int
-    recall: bool = False  # the scenario has a recall part
-    doorstep: bool = False  # the scenario has door-to-door sampling
 
 
 class Chain:
@@ -271,21 +247,13 @@ def run_chain(scenario: Scenario, streams: Streams, station: np.ndarray, swab_en
     return chain.run(int(positive.sum()), last_home, home_people)
 
 
-def chain_of(scenario: Scenario, streams: Streams, station: list[int], swab_end: list[float], tubes: Tubes,
-             tube_of: np.ndarray | None = None) -> ChainRecords | None:  # fmt: skip
-    """The chain of a replication's site tubes, or None when the scenario has no samples part.
+def chain_of(scenario: Scenario, streams: Streams, station: np.ndarray, swab_end: np.ndarray, tubes: Tubes,
+             tube_of: np.ndarray) -> ChainRecords | None:  # fmt: skip
+    """The chain of a replication's site tubes (as samples.pool_site sealed them), or None without a samples part.
 
-    `tube_of`: each person's tube (samples.pool_site); household tubes are sealed by their last member.
+    `tube_of`: each person's tube (-1: not swabbed).
     """
     if scenario.samples is None:
         return None
-    swab_end_s = np.asarray(swab_end, dtype=float)
-    # a part-filled tube is sealed when the site has finished swabbing, not when the run ends
-    # (with a community the run goes on with gate traffic long after the last swab)
-    done = swab_end_s[~np.isnan(swab_end_s)]
-    finished = max(scenario.clock.close, float(done.max())) if len(done) else scenario.clock.close
-    closed = np.where(tubes.swabs == scenario.pooling.size, tubes.closed, np.minimum(tubes.closed, finished))
-    if tubes.household is not None:
-        closed = np.where(tubes.household >= 0, tubes.closed, closed)
-    return run_chain(scenario, streams, np.asarray(station), swab_end_s, closed, tubes.first_swab, tubes.swabs,
+    return run_chain(scenario, streams, station, swab_end, tubes.closed, tubes.first_swab, tubes.swabs,
                      tube_of=tube_of)  # fmt: skip

@@ -28,21 +28,23 @@ import simpy
 from ..scenario.community import FlowStep
 from ..scenario.schema import Scenario
 from .arrivals import ArrivalPlan, household_heads, poisson_times
-from .passages import (
+from .pools import ServerPool
+from .records import (
     BACKGROUND,
     HELD,
     IN,
+    ISOLATED,
     OUT,
     PASSED,
     REDIRECTED,
     REFERRED,
     RESIDENT,
     RETURNEE,
+    SAMPLED,
     CommunityRecords,
     GateLog,
+    Sites,
 )
-from .pools import ServerPool
-from .records import ISOLATED, SAMPLED, Sites
 from .rng import Streams
 from .site import SamplingSite
 
@@ -215,8 +217,6 @@ class CommunityWorld:
         `sites`: the main site, then community.sites in their order (all on one PersonLog).
         """
         self.env, self.sites, self.site = env, sites, sites[0]
-        site = sites[0]
-        site.log.first_arrival = [float("nan")] * len(site.log.first_arrival)  # set when they reach the site
         self.pools: list[tuple[ServerPool, ServerPool]] = []
         for lanes, layout in zip(self.lanes, self.layouts, strict=True):
             out = ServerPool(env, lanes)
@@ -259,9 +259,7 @@ class CommunityWorld:
 
     def waiting_and_on_the_way(self, k: int = 0) -> int:
         """What site k's grid worker watches: people waiting at the site and residents on their way there."""
-        site = self.sites[k]
-        entry = site.entry.queued if site.entry is not None else 0
-        return site.zone.inside + sum(len(q) for q in site.zone.outside) + entry + self.en_route[k]
+        return self.sites[k].waiting() + self.en_route[k]
 
     def grid_worker_feedback(self, site: int, order: list[int]) -> Generator[simpy.Event, None, None]:
         """Call the next building (of `order`) once the site's queue plus people on the way is under the threshold."""
@@ -298,7 +296,7 @@ class CommunityWorld:
             yield env.timeout(self.walk[a, 0])
         self.en_route[k] -= 1
         yield from self.at_site(a)
-        if self.site.log.outcome[self.site_row[a]] == ISOLATED:
+        if self.site.outcome(int(self.site_row[a])) == ISOLATED:
             return  # taken from the site's isolation zone, not home
         if gated:
             yield env.timeout(self.walk[a, 1])
@@ -320,7 +318,7 @@ class CommunityWorld:
             return
         yield env.timeout(self.walk[a, 0])
         yield from self.at_site(a)
-        if direction == OUT or self.site.log.outcome[self.site_row[a]] == ISOLATED:
+        if direction == OUT or self.site.outcome(int(self.site_row[a])) == ISOLATED:
             return  # sampled on the way out, then gone about their business (or isolated)
         yield env.timeout(self.walk[a, 1])
         if (yield from self.cross(a, IN, 1, on_test_trip=False)) == PASSED:
@@ -352,26 +350,13 @@ class CommunityWorld:
     def at_site(self, a: int) -> Generator[simpy.Event, object, None]:
         """Go through the actor's sampling site and wait until done there."""
         row, site = int(self.site_row[a]), self.sites[self.site_of[a]]
-        if np.isnan(site.log.first_arrival[row]):
-            site.log.first_arrival[row] = self.env.now
-        yield from site.person(row)  # their life at the site, retries included
-        self.sampled[a] = site.log.outcome[row] == SAMPLED
+        yield from site.visit(row)  # their time at the site, retries included
+        self.sampled[a] = site.outcome(row) == SAMPLED
 
     def to_isolation(self, a: int) -> Generator[simpy.Event, object, None]:
         """Referred from the gate: walk to the site's temporary isolation zone and wait for transfer."""
-        env, site = self.env, self.sites[self.site_of[a]]
-        assert site.isolation is not None  # the scenario refuses gate abnormal without isolation
-        yield env.timeout(self.walk[a, 0])
-        row = int(self.site_row[a])
-        log = site.log
-        log.first_arrival[row] = log.entry_end[row] = env.now  # referred: no entry check at the site
-        got = site.isolation.acquire(0)
-        place = got if isinstance(got, int) else (yield got)
-        log.iso_in[row] = env.now
-        log.outcome[row] = ISOLATED
-        yield env.timeout(site.draws.stay[row])
-        log.iso_out[row] = env.now
-        site.isolation.release(place)
+        yield self.env.timeout(self.walk[a, 0])
+        yield from self.sites[self.site_of[a]].refer(int(self.site_row[a]))
 
     # --- records -----------------------------------------------------------------------------
 
@@ -404,11 +389,9 @@ class CommunityWorld:
         A resident still at home or on the way when the replication stopped (or whose building was
         never called) was planned to come: they count as arrived at their planned time, unserved.
         """
-        first = self.site.log.first_arrival
         for a in np.flatnonzero(self.kind == RESIDENT).tolist():
-            row = int(self.site_row[a])
-            if first[row] != first[row]:  # NaN: never reached the site
-                first[row] = float(self.leave[a]) if self.leave[a] == self.leave[a] else float(self.time[a])
+            planned = float(self.leave[a]) if self.leave[a] == self.leave[a] else float(self.time[a])
+            self.site.count_absent(int(self.site_row[a]), planned)
         return CommunityRecords(
             gate_names=self.gate_names,
             passages=self.log.columns(),

@@ -1,15 +1,47 @@
 """A small server pool: a counter of free servers and a FIFO queue per priority level.
 
-A free server is handed out without an event (``acquire`` returns its number); only a
-person who must wait gets an event to yield. This is measured to be about twice as fast
-as ``simpy.Resource`` with identical waits (benchmarks/bench_tandem.py).
+A free server is handed out without an event; only a person who must wait gets an event to yield.
+This is measured to be about twice as fast as ``simpy.Resource`` with identical waits
+(benchmarks/bench_tandem.py). It reads like simpy's own resources::
+
+    with lanes.request() as lane:
+        yield from lane            # no event at all when a lane is free
+        yield env.timeout(check_s)
+    # the lane is released here
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Generator
+from types import TracebackType
 
 import simpy
+
+
+class Request:
+    """A claim on one server of a pool: ``yield from`` it for the server; the ``with`` block releases it."""
+
+    __slots__ = ("pool", "priority", "server", "at")
+
+    def __init__(self, pool: ServerPool, priority: int, at: int | None = None):
+        self.pool, self.priority, self.at = pool, priority, at
+        self.server: int | None = None
+
+    def __iter__(self) -> Generator[simpy.Event, object, int]:
+        got = self.pool.acquire(self.priority) if self.at is None else self.pool.acquire_at(self.at)
+        if not isinstance(got, int):
+            got = yield got
+        assert isinstance(got, int)
+        self.server = got
+        return got
+
+    def __enter__(self) -> Request:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self.server is not None and kind is None:
+            self.pool.release(self.server)
 
 
 class ServerPool:
@@ -17,10 +49,19 @@ class ServerPool:
 
     def __init__(self, env: simpy.Environment, servers: int, levels: int = 2):
         self.env = env
+        self.capacity = servers
         self.free: deque[int] = deque(range(servers))
         self.queues: list[deque[simpy.Event]] = [deque() for _ in range(levels)]
         self.holds: dict[int, int] | None = None  # per server: staff holds (see hold); None until the first
         self.reserved: dict[int, deque[simpy.Event]] = {}  # per server: people who want that one (acquire_at)
+
+    def request(self, priority: int = 1) -> Request:
+        """A claim for any server (priority 0 first); see `Request`."""
+        return Request(self, priority)
+
+    def request_at(self, server: int) -> Request:
+        """A claim for this very server (see `acquire_at`)."""
+        return Request(self, 1, at=server)
 
     def acquire(self, priority: int = 1) -> int | simpy.Event:
         """A server number now, or an event whose value is the server when one frees."""

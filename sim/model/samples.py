@@ -1,9 +1,9 @@
-"""Pooling swabs into tubes (混采): each station fills its own tube of N swabs.
+"""The tube (采样管), in one place: pooling swabs into tubes (混采), numbering them and sealing them.
 
-A tube closes when it is full or, for the last partial tube of a station, when the site
-closes (the later of closing time and the last swab). Tubes follow from the swab records.
-A household of a sealed compound (封闭小区) fills a tube of its own at its station, closed
-with its last member's swab (``pool_site``).
+Each station fills its own tubes of N swabs, in swab order. A tube is sealed when it is full or, for the
+last part-filled tube of a station, when the site has finished swabbing (the later of closing time and the
+last swab). A household of a sealed compound (封闭小区) fills a tube of its own at its station, sealed with
+its last member's swab (``pool_site``). The sample chain and the city round both take these tubes as they are.
 """
 
 from __future__ import annotations
@@ -37,16 +37,18 @@ def _fill(tube_of: np.ndarray, station: np.ndarray, swab_end: np.ndarray, n_tube
     return tube_station, swabs, first, last
 
 
-def pool_site(station: np.ndarray, swab_end: np.ndarray, household: np.ndarray, size: int, site_close_s: float
+def pool_site(station: np.ndarray, swab_end: np.ndarray, household: np.ndarray, size: int, close_s: float
               ) -> tuple[Tubes, np.ndarray]:  # fmt: skip
     """The site's tubes and each person's tube (-1: not swabbed), households of sealed compounds apart.
+
+    `close_s`: when admissions stopped; part-filled tubes are sealed at the later of it and the last swab.
 
     People in no household (-1) are pooled N-in-1 per station by ``pool_tubes``, numbered first,
     exactly as without households; then one tube per household with a swab, in household order,
     filled at its station and closed with its last member's swab.
     """
     swabbed = ~np.isnan(swab_end)
-    finish = max(site_close_s, float(swab_end[swabbed].max())) if swabbed.any() else site_close_s
+    finish = max(close_s, float(swab_end[swabbed].max())) if swabbed.any() else close_s
     in_home = household >= 0
     pooled_end = np.where(in_home, np.nan, swab_end)
     pooled = pool_tubes(station, pooled_end, size, finish)

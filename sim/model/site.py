@@ -1,9 +1,10 @@
-"""The sampling site: entry check → waiting zone → station (registrar, then sampler) → exit.
+"""The sampling site, part by part: entry check → waiting zone → station (registrar, then sampler) → exit.
 
-Abnormal people go from the entry check to the temporary isolation zone (临时隔离区).
-A station (采样台) is a two-person pipeline: the registrar registers the next person while
-the sampler swabs the current one, and the registered person steps over only when the
-sampler is free; with no registration configured the station is a plain server.
+Each part has a small public interface and is the only writer of its columns in the site's PersonLog:
+`EntryCheck` (入口核验), `WaitingZone` (等候区), `Stations` (采样台, with the registrar → sampler hand-off
+inside) and `IsolationZone` (临时隔离区). `SamplingSite.visit` is a person's time at the site; the site is
+the only writer of a person's arrival. Staff take posts out of service through `Stations.post` and
+`EntryCheck.post`, never by reaching into the parts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import simpy
 
 from ..scenario.schema import Scenario, Site
 from .pools import ServerPool, Zone
-from .records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, PersonLog
+from .records import ISOLATED, PENDING, SAMPLED, TURNED_AWAY, UNSERVED, PersonLog
+
+Process = Generator[simpy.Event, object, None]
 
 
 @dataclass(frozen=True)
@@ -32,99 +35,162 @@ class Draws:
     retry_after: np.ndarray  # (n, max_tries) seconds
 
 
-class SamplingSite:
-    """The simpy world of one site; `person` is the life of one resident at the site.
+class Post:
+    """One post a staff member holds: taken out of service after its current person, and back."""
 
-    `spec` is one of several sites (community.sites; default the scenario's site); its stations
-    are recorded from `first_station` on, so several sites can share one PersonLog.
-    `household` (per person, -1: none) keeps a household at one station: its first member to
-    reach a station takes it for the household, the others are swabbed there into one tube.
+    def __init__(self, pool: ServerPool | None = None, server: int = 0, stations: Stations | None = None):
+        self.pool, self.server, self.stations = pool, server, stations
+
+    @property
+    def holds_a_queue(self) -> bool:
+        """A station or an entry lane (a marshal's beat serves no queue)."""
+        return self.pool is not None
+
+    def stop(self) -> Process:
+        """Stop after the current person (a sampler also finishes the swab and hand disinfection)."""
+        if self.pool is None:
+            return
+        yield self.pool.hold(self.server)
+        if self.stations is not None:
+            left = self.stations.free_at[self.server] - self.pool.env.now
+            if left > 0:
+                yield self.pool.env.timeout(left)
+
+    def reopen(self) -> None:
+        if self.pool is not None:
+            self.pool.unhold(self.server)
+
+    def close_for_the_day(self) -> None:
+        """Out of service from the start: nobody on the roster can keep it staffed (staff.open_posts)."""
+        if self.pool is not None:
+            self.pool.hold(self.server)
+
+
+class EntryCheck:
+    """Temperature and health code at the entrance: `lanes` checkers, one person each."""
+
+    def __init__(self, env: simpy.Environment, lanes: int, log: PersonLog, draws: Draws):
+        self.env, self.log, self.draws = env, log, draws
+        self.lanes = ServerPool(env, lanes)
+
+    def check(self, i: int, isolation: IsolationZone | None) -> Generator[simpy.Event, object, bool]:
+        """Queue for a lane and be checked; an abnormal person is walked to isolation. Returns: may go on."""
+        env, log = self.env, self.log
+        with self.lanes.request() as lane:
+            yield from lane
+            log.entry_start[i] = env.now
+            yield env.timeout(self.draws.entry[i])
+            log.entry_end[i] = env.now
+        if self.draws.abnormal[i]:
+            assert isolation is not None  # the scenario refuses abnormal > 0 without an isolation zone
+            yield from isolation.admit(i)  # the checker is back at the lane at once (a marshal stays with them)
+            return False
+        return True
+
+    @property
+    def queued(self) -> int:
+        return self.lanes.queued
+
+    def post(self, lane: int) -> Post:
+        return Post(self.lanes, lane)
+
+
+class WaitingZone:
+    """The waiting zone's places: enter now or queue outside (priority lane first); or be turned away."""
+
+    def __init__(self, env: simpy.Environment, site: Site, log: PersonLog):
+        self.env, self.log = env, log
+        self.places = Zone(env, site.waiting.capacity)
+        self.turn_away = site.waiting.when_full == "turn_away"
+
+    def full(self) -> bool:
+        return not self.places.has_room()
+
+    def enter(self, i: int, priority: int) -> Process:
+        """Join the queue for a station: inside the zone, or outside it until a place is handed over."""
+        log = self.log
+        log.queue_join[i] = self.env.now
+        outside = self.places.enter_or_wait(priority)
+        if outside is not None:
+            yield outside
+        log.zone_in[i] = self.env.now
+
+    def leave(self) -> None:
+        self.places.leave()
+
+    @property
+    def waiting(self) -> int:
+        """People in the zone and queueing outside it."""
+        return self.places.inside + sum(len(q) for q in self.places.outside)
+
+
+class Stations:
+    """Sampling stations, each a registrar and a sampler working as a two-person pipeline.
+
+    The registrar registers the next person while the sampler swabs the current one; the registered person
+    steps over only when the sampler is free (until then the registrar holds them). Without registration
+    a station is a plain server. `household` (per person, -1: none) keeps a household at one station: its
+    first member to reach a station takes it for the household, the others are swabbed there into one tube.
     """
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, draws: Draws, priority: np.ndarray,
-                 log: PersonLog, spec: Site | None = None, first_station: int = 0,
-                 household: np.ndarray | None = None):  # fmt: skip
-        site = spec if spec is not None else scenario.site
-        self.first_station = first_station
+    def __init__(self, env: simpy.Environment, n: int, log: PersonLog, draws: Draws, first: int,
+                 hand_disinfection_s: float, household: np.ndarray | None):  # fmt: skip
+        self.env, self.log, self.draws, self.first = env, log, draws, first
+        self.pool = ServerPool(env, n)
+        self.sampler_busy = [False] * n
+        self.sampler_waiter: list[simpy.Event | None] = [None] * n
+        self.free_at = [0.0] * n  # when each sampler ends the current swab (and hand disinfection)
+        self.hand_s = hand_disinfection_s
         self.household = household.tolist() if household is not None and np.any(household >= 0) else None
         self.claims: dict[int, simpy.Event] = {}  # household → its station (an event until one is free)
-        self.env, self.draws, self.log, self.priority = env, draws, log, priority
-        self.open_s, self.close_s = scenario.clock.open, scenario.clock.close
-        self.entry = ServerPool(env, site.entry_check.lanes) if site.entry_check else None
-        self.isolation = ServerPool(env, site.isolation.capacity) if site.isolation else None
-        self.zone = Zone(env, site.waiting.capacity)
-        self.turn_away = site.waiting.when_full == "turn_away"
-        self.max_tries = site.waiting.retry.max_tries if site.waiting.retry else 0
-        self.stations = ServerPool(env, site.sampling.stations)
-        self.sampler_busy = [False] * site.sampling.stations
-        self.sampler_waiter: list[simpy.Event | None] = [None] * site.sampling.stations
-        self.sampler_free_at = [0.0] * site.sampling.stations  # when each sampler ends the current swab
-        sampler = scenario.staff.sampler if scenario.staff is not None else None
-        self.hand_disinfection_s = sampler.hand_disinfection if sampler is not None else 0.0
 
-    def arrivals(self, times: np.ndarray) -> Generator[simpy.Event, None, None]:
-        """Start each person's process at their arrival time."""
-        env = self.env
-        for i, t in enumerate(times.tolist()):
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            env.process(self.person(i))
+    def __len__(self) -> int:
+        return len(self.free_at)
 
-    def person(self, i: int) -> Generator[simpy.Event, object, None]:
-        env, log, draws = self.env, self.log, self.draws
-        prio = int(self.priority[i])
-        log.arrival[i] = env.now
-        log.tries[i] += 1
-        if env.now >= self.close_s:
-            log.outcome[i] = UNSERVED  # admissions have stopped
-            return
-        if env.now < self.open_s:
-            yield env.timeout(self.open_s - env.now)
+    @property
+    def queued(self) -> int:
+        return self.pool.queued
 
-        if self.entry is not None:
-            got = self.entry.acquire()
-            lane = got if isinstance(got, int) else (yield got)
-            log.entry_start[i] = env.now
-            yield env.timeout(draws.entry[i])
-            log.entry_end[i] = env.now
-            if draws.abnormal[i]:
-                yield from self.isolate(i, lane)
-                return
-            self.entry.release(lane)
+    def post(self, station: int, sampler: bool) -> Post:
+        """The post of a station's sampler (stops after the swab) or registrar."""
+        return Post(self.pool, station, self if sampler else None)
 
-        if self.turn_away and not self.zone.has_room():
-            yield from self.leave_or_retry(i)
-            return
-        log.queue_join[i] = env.now
-        wait_outside = self.zone.enter_or_wait(prio)
-        if wait_outside is not None:
-            yield wait_outside
-        log.zone_in[i] = env.now
-
+    def step_up(self, i: int, priority: int) -> Generator[simpy.Event, object, int]:
+        """Wait for a station (the household's, where there is one) and step up to it."""
         if self.household is None or self.household[i] < 0:
-            got = self.stations.acquire(prio)
-            station = got if isinstance(got, int) else (yield got)
-        else:
-            station = yield from self.household_station(self.household[i], prio)
-        self.zone.leave()
+            return (yield from self.pool.request(priority))
+        h = self.household[i]
+        claim = self.claims.get(h)
+        if claim is None:  # the household's first member queues for any station, the rest for that one
+            self.claims[h] = claim = self.env.event()
+            station = yield from self.pool.request(priority)
+            claim.succeed(station)
+            return station
+        station = claim.value if claim.triggered else (yield claim)
+        assert isinstance(station, int)
+        return (yield from self.pool.request_at(station))
+
+    def serve(self, i: int, station: int) -> Process:
+        """Registration, the hand-off to the sampler, the swab and hand disinfection."""
+        env, log, draws = self.env, self.log, self.draws
         log.station_start[i] = env.now
-        log.station[i] = self.first_station + station
+        log.station[i] = self.first + station
         if draws.registration is not None:
             yield env.timeout(draws.registration[i])
             if self.sampler_busy[station]:
                 self.sampler_waiter[station] = ready = env.event()
                 yield ready
             self.sampler_busy[station] = True
-            self.stations.release(station)  # the registrar takes the next person
+            self.pool.release(station)  # the registrar takes the next person
         log.swab_start[i] = env.now
         log.swab_end[i] = env.now + draws.swab[i]
         log.outcome[i] = SAMPLED
-        self.sampler_free_at[station] = log.swab_end[i] + self.hand_disinfection_s
+        self.free_at[station] = log.swab_end[i] + self.hand_s
         yield env.timeout(draws.swab[i])
-        if self.hand_disinfection_s:
-            yield env.timeout(self.hand_disinfection_s)  # the sampler's hands, after every person
+        if self.hand_s:
+            yield env.timeout(self.hand_s)  # the sampler's hands, after every person
         if draws.registration is None:
-            self.stations.release(station)
+            self.pool.release(station)
         else:
             self.sampler_busy[station] = False
             ready = self.sampler_waiter[station]
@@ -132,41 +198,124 @@ class SamplingSite:
                 self.sampler_waiter[station] = None
                 ready.succeed()
 
-    def household_station(self, h: int, prio: int) -> Generator[simpy.Event, object, int]:
-        """The station of household h: the first member queues for any station, the rest for that one."""
-        claim = self.claims.get(h)
-        if claim is None:
-            self.claims[h] = claim = self.env.event()
-            got = self.stations.acquire(prio)
-            station = got if isinstance(got, int) else (yield got)
-            claim.succeed(station)
-            return station
-        station = claim.value if claim.triggered else (yield claim)
-        got = self.stations.acquire_at(station)
-        return got if isinstance(got, int) else (yield got)
 
-    def isolate(self, i: int, lane: int) -> Generator[simpy.Event, object, None]:
-        """Walk an abnormal person to isolation; if it is full they wait apart at the entrance.
+class IsolationZone:
+    """The temporary isolation zone: abnormal people wait for a place (apart at the entrance) and a transfer."""
 
-        The checker goes back to the lane at once (a marshal stays with the person), so a full
-        isolation zone shows as `isolation.wait.max_min` and `zone.isolation_overflow.peak`.
+    def __init__(self, env: simpy.Environment, capacity: int, log: PersonLog, draws: Draws):
+        self.env, self.log, self.draws = env, log, draws
+        self.places = ServerPool(env, capacity)
+
+    def admit(self, i: int) -> Process:
+        """Isolated from now (counted so even while waiting for a place); in the zone until transferred.
+
+        A full zone shows as `isolation.wait.max_min` and `zone.isolation_overflow.peak`.
         """
-        assert self.isolation is not None and self.entry is not None
         env, log = self.env, self.log
-        self.entry.release(lane)
         log.outcome[i] = ISOLATED
-        got = self.isolation.acquire(0)
-        place = got if isinstance(got, int) else (yield got)
-        log.iso_in[i] = env.now
-        yield env.timeout(self.draws.stay[i])
-        log.iso_out[i] = env.now  # transferred
-        self.isolation.release(place)
+        with self.places.request(0) as place:
+            yield from place
+            log.iso_in[i] = env.now
+            yield env.timeout(self.draws.stay[i])
+            log.iso_out[i] = env.now  # transferred
 
-    def leave_or_retry(self, i: int) -> Generator[simpy.Event, object, None]:
+
+class SamplingSite:
+    """The simpy world of one site; `visit` is a person's time at the site.
+
+    `spec` is one of several sites (community.sites; default the scenario's site); its stations are
+    recorded from `first_station` on, so several sites can share one PersonLog.
+    """
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, draws: Draws, priority: np.ndarray,
+                 log: PersonLog, spec: Site | None = None, first_station: int = 0,
+                 household: np.ndarray | None = None):  # fmt: skip
+        site = spec if spec is not None else scenario.site
+        self.env, self.draws, self.log = env, draws, log
+        self.priority = priority.tolist()
+        self.open_s, self.close_s = scenario.clock.open, scenario.clock.close
+        self.entry = EntryCheck(env, site.entry_check.lanes, log, draws) if site.entry_check else None
+        self.isolation = IsolationZone(env, site.isolation.capacity, log, draws) if site.isolation else None
+        self.zone = WaitingZone(env, site, log)
+        self.max_tries = site.waiting.retry.max_tries if site.waiting.retry else 0
+        sampler = scenario.staff.sampler if scenario.staff is not None else None
+        self.stations = Stations(env, site.sampling.stations, log, draws, first_station,
+                                 sampler.hand_disinfection if sampler is not None else 0.0, household)  # fmt: skip
+
+    def arrivals(self, times: np.ndarray) -> Process:
+        """Start each person's visit at their arrival time (a site without a community)."""
+        env = self.env
+        for i, t in enumerate(times.tolist()):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            env.process(self.visit(i))
+
+    def arrive(self, i: int) -> None:
+        """A person reaches the site (the only place a person's arrival is written)."""
+        log = self.log
+        if log.first_arrival[i] != log.first_arrival[i]:  # NaN: the first time
+            log.first_arrival[i] = self.env.now
+        log.arrival[i] = self.env.now
+        log.tries[i] += 1
+
+    def visit(self, i: int) -> Process:
+        """Arrive; be checked; wait in the zone (or outside it); be registered and swabbed; leave."""
+        env = self.env
+        self.arrive(i)
+        if env.now >= self.close_s:
+            self.log.outcome[i] = UNSERVED  # admissions have stopped
+            return
+        if env.now < self.open_s:
+            yield env.timeout(self.open_s - env.now)
+        if self.entry is not None and not (yield from self.entry.check(i, self.isolation)):
+            return  # abnormal: in the isolation zone
+        if self.zone.turn_away and self.zone.full():
+            yield from self.leave_or_retry(i)
+            return
+        priority = self.priority[i]
+        yield from self.zone.enter(i, priority)
+        station = yield from self.stations.step_up(i, priority)
+        self.zone.leave()
+        yield from self.stations.serve(i, station)
+
+    def refer(self, i: int) -> Process:
+        """Someone found abnormal at a residence gate reaches the site's isolation zone (no entry check here)."""
+        assert self.isolation is not None  # the scenario refuses gate abnormal without isolation
+        log = self.log
+        log.first_arrival[i] = log.entry_end[i] = self.env.now
+        yield from self.isolation.admit(i)
+
+    def count_absent(self, i: int, planned_s: float) -> None:
+        """Someone due at the site who never reached it (a resident held up, an arrival after the hard stop)
+        counts as arrived at their planned time, then unserved."""
+        log = self.log
+        if log.first_arrival[i] != log.first_arrival[i]:  # NaN: never reached the site
+            log.first_arrival[i] = planned_s
+
+    def leave_or_retry(self, i: int) -> Process:
         """Turned away at a full waiting zone: go home, and perhaps come back later."""
         k = self.log.tries[i] - 1
         if k < self.max_tries and self.draws.retry[i, k]:
             yield self.env.timeout(self.draws.retry_after[i, k])
-            yield from self.person(i)  # after closing, person() marks them unserved
+            yield from self.visit(i)  # after closing, visit() marks them unserved
         else:
             self.log.outcome[i] = TURNED_AWAY
+
+    def busy(self) -> bool:
+        """Still admitting, or someone still waiting for the entry check or a station."""
+        if self.env.now < self.close_s:
+            return True
+        entry_busy = self.entry is not None and self.entry.queued > 0
+        return bool(entry_busy or self.stations.queued or self.zone.waiting)
+
+    def waiting(self) -> int:
+        """People waiting here: for the entry check, in the waiting zone and outside it."""
+        return self.zone.waiting + (self.entry.queued if self.entry is not None else 0)
+
+    def outcome(self, i: int) -> int:
+        return self.log.outcome[i]
+
+
+def finish(log: PersonLog) -> None:
+    """After the run: whoever is still pending (at the hard stop) is unserved."""
+    log.outcome = [UNSERVED if o == PENDING else o for o in log.outcome]

@@ -1,57 +1,39 @@
 """Staff rotations: each post's holder works a stretch in protective equipment, then changes.
 
-A post is a station (sampler, registrar), an entry lane (entry checker) or a marshal's beat.
-At the end of a stretch a relief, dressed in the buffer zone (缓冲区) ahead of time, takes
-over; if none is ready the post stops after its current person until someone comes back
-dressed. Changing needs a place in the buffer zone: when it is full, the change waits.
-The first team dresses before opening. Whole-site disinfection pauses stop every station.
+A post is a station (sampler, registrar), an entry lane (entry checker) or a marshal's beat; the builder
+hands the posts over (`Post` objects of site.py), and rotations take a post out of service and back only
+through them. At the end of a stretch a relief, dressed in the buffer zone (缓冲区) ahead of time, takes
+over; if none is ready the post stops after its current person until someone comes back dressed.
+Changing needs a place in the buffer zone: when it is full, the change waits. The first team dresses
+before opening. Whole-site disinfection pauses stop every open station.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Mapping, Sequence
 
 import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario
-from ..scenario.staffing import Role, open_posts, posts
+from ..scenario.staffing import Role, open_posts
 from .pools import ServerPool
-from .records import PersonLog
+from .records import ABSENT, DOFF, DON, DUTY, PAUSE, REST, ROTATION, WAIT_DOFF, WAIT_DON, PersonLog, StaffRecords
 from .rng import Streams
-from .site import SamplingSite
-
-# timeline states; PPE is worn in DON, DUTY, WAIT_DOFF and DOFF
-WAIT_DON, DON, DUTY, WAIT_DOFF, DOFF, REST = 0, 1, 2, 3, 4, 5
-STATES = ("wait_don", "don", "duty", "wait_doff", "doff", "rest")
-IN_PPE = (DON, DUTY, WAIT_DOFF, DOFF)
-ROTATION, PAUSE, ABSENT = 0, 1, 2  # why a post was closed
-CAUSES = ("rotation", "pause", "absent")
-
-
-@dataclass(frozen=True)
-class StaffRecords:
-    """Staff timelines and post closures of one replication (seconds since midnight)."""
-
-    roles: tuple[str, ...]
-    segments: dict[str, np.ndarray]  # role, member, post, state, start, end (end NaN: still on at the end)
-    closed: dict[str, np.ndarray]  # role (-1: site pause), post, start, end, cause
-    buffer_wait: np.ndarray  # seconds each change waited for a place
-    rotations: int
-    end_s: float  # when the site finished; open-ended segments and closures end here
-    warnings: tuple[str, ...] = ()
-    posts: dict[str, int] = field(default_factory=dict)  # per role: posts in the plan
-    open: dict[str, int] = field(default_factory=dict)  # per role: posts opened (staff.open_posts)
-    present: dict[str, int] = field(default_factory=dict)  # per role: people who turned up
+from .site import Post
 
 
 class Rotations:
     """Every role's posts, its ready pool of rested staff, and the buffer zone."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, site: SamplingSite, streams: Streams):
+    def __init__(self, env: simpy.Environment, scenario: Scenario, posts: Mapping[str, Sequence[Post]],
+                 stations: Sequence[Post], site_busy: Callable[[], bool], streams: Streams):  # fmt: skip
+        """`posts`: each rotated role's posts, in order; `stations`: every station's sampler post (for pauses);
+        `site_busy`: whether anyone is still to be served (rotations stop once nobody is)."""
         assert scenario.staff is not None
-        self.env, self.site, self.scenario = env, site, scenario
+        self.env, self.scenario, self.site_busy = env, scenario, site_busy
+        self.post_of, self.station_posts = posts, stations
+        self.open_s = scenario.clock.open
         buffer = scenario.site.buffer
         self.buffer = ServerPool(env, buffer.capacity, levels=1) if buffer is not None else None
         self.roles = tuple(scenario.staff.roles())
@@ -66,10 +48,10 @@ class Rotations:
         open_s = scenario.clock.open
         present: dict[str, list[int]] = {}
         for name, spec in scenario.staff.roles().items():
-            roster = spec.people(posts(scenario, name))
+            roster = spec.people(len(posts[name]))
             shows = ~(streams[f"staff.{name}.no_show"].random(roster) < spec.no_show)
             present[name] = np.flatnonzero(shows).tolist()
-        self.posts = {name: posts(scenario, name) for name in self.roles}
+        self.posts = {name: len(posts[name]) for name in self.roles}
         self.open = open_posts(scenario, {name: len(people) for name, people in present.items()})
         self.present = {name: len(people) for name, people in present.items()}
         for r, name in enumerate(self.roles):
@@ -78,10 +60,8 @@ class Rotations:
             store.items.extend(people[n:])
             self.ready.append(store)
             self.had_meal.append(set())
-            pool = self.pool(r)
-            for post in range(n, self.posts[name]):  # not opened today: the roster cannot keep it staffed
-                if pool is not None:
-                    pool.hold(post)
+            for post in posts[name][n:]:  # not opened today: the roster cannot keep it staffed
+                post.close_for_the_day()
             for post in range(n):
                 holder = people[post] if post < len(people) else None
                 if holder is not None:
@@ -93,27 +73,13 @@ class Rotations:
     def stations_open(self) -> int:
         """Stations opened today: the station roles' open posts (every station without those roles)."""
         opened = [self.open[name] for name in ("sampler", "registrar") if name in self.open]
-        return min(opened) if opened else len(self.site.sampler_free_at)
-
-    def pool(self, r: int) -> ServerPool | None:
-        name = self.roles[r]
-        if name in ("sampler", "registrar"):
-            return self.site.stations
-        return self.site.entry if name == "entry_checker" else None
-
-    def site_busy(self) -> bool:
-        """Still admitting, or someone still waiting for the entry check or a station."""
-        s = self.site
-        if self.env.now < s.close_s:
-            return True
-        entry_busy = s.entry is not None and s.entry.queued > 0
-        return bool(entry_busy or s.stations.queued or s.zone.inside or any(s.zone.outside))
+        return min(opened) if opened else len(self.station_posts)
 
     def post(self, r: int, post: int, holder: int | None) -> Generator[simpy.Event, object, None]:
         """One post over the session: the sampler_shift of whoever holds it, stretch after stretch."""
         env, spec = self.env, self.specs[r]
-        if env.now < self.site.open_s:
-            yield env.timeout(self.site.open_s - env.now)
+        if env.now < self.open_s:
+            yield env.timeout(self.open_s - env.now)
         if holder is None:  # nobody turned up for this post: closed until someone is free
             yield from self.stop(r, post)
             closed_from = self.closing[r, post] = env.now
@@ -145,23 +111,16 @@ class Rotations:
 
     def stop(self, r: int, post: int) -> Generator[simpy.Event, object, None]:
         """Close the post after its current person (and, for a sampler, the current swab)."""
-        pool = self.pool(r)
-        if pool is None:
-            return
-        yield pool.hold(post)
-        if self.roles[r] == "sampler":
-            left = self.site.sampler_free_at[post] - self.env.now
-            if left > 0:
-                yield self.env.timeout(left)
+        yield from self.post_of[self.roles[r]][post].stop()
 
     def reopen(self, r: int, post: int, closed_from: float, cause: int) -> None:
-        pool = self.pool(r)
+        the_post = self.post_of[self.roles[r]][post]
         self.closing.pop((r, post), None)
-        if pool is None:
+        if not the_post.holds_a_queue:
             return
         if self.env.now > closed_from:
             self.closures.append([r, post, closed_from, self.env.now, cause])
-        pool.unhold(post)
+        the_post.reopen()
 
     def dress_relief(self, r: int, post: int) -> Generator[simpy.Event, object, int]:
         """The next rested member dresses in the buffer zone and walks to the post."""
@@ -201,7 +160,7 @@ class Rotations:
             self.buffer.release(place)
 
     def pause(self, at: float, duration: float) -> Generator[simpy.Event, object, None]:
-        """Whole-site disinfection: every station stops after its person, for `duration`."""
+        """Whole-site disinfection: every open station stops after its person, for `duration`."""
         env = self.env
         if at > env.now:
             yield env.timeout(at - env.now)
@@ -209,19 +168,17 @@ class Rotations:
             env.process(self.pause_station(station, duration))
 
     def pause_station(self, station: int, duration: float) -> Generator[simpy.Event, object, None]:
-        env, pool = self.env, self.site.stations
-        yield pool.hold(station)
-        left = self.site.sampler_free_at[station] - env.now
-        if left > 0:
-            yield env.timeout(left)
+        env, post = self.env, self.station_posts[station]
+        yield from post.stop()
         closed_from = env.now
         yield env.timeout(duration)
         self.closures.append([-1, station, closed_from, env.now, PAUSE])
-        pool.unhold(station)
+        post.reopen()
 
     def records(self, end_s: float, warnings: list[str]) -> StaffRecords:
         seg = np.asarray(self.seg, dtype=float).reshape(-1, 6)
-        still = [[r, post, since, end_s, ABSENT] for (r, post), since in self.closing.items() if self.pool(r)]
+        still = [[r, post, since, end_s, ABSENT] for (r, post), since in self.closing.items()
+                 if self.post_of[self.roles[r]][post].holds_a_queue]  # fmt: skip
         closed = np.asarray(self.closures + still, dtype=float).reshape(-1, 5)
         return StaffRecords(
             roles=self.roles,
