@@ -9,8 +9,11 @@
     grid.summary.query("kpi == 'time.completion_min'")
     found = sim.api.search(base, "site.sampling.stations", 1, 20, ["wait.total.p95_min<=20"])
 
-Every table is tidy (one row per replication, or per variant × replication). The same seed
-gives the same numbers on any executor; sweeps and searches use common random numbers.
+Every table is tidy (one row per replication, or per variant × replication; replications are
+numbered from 1, as in replications.csv). The same seed gives the same numbers on any executor;
+sweeps and searches use common random numbers. Sweeps and searches change the *plan*: a station or
+an entry lane comes with the staff it needs (``staff="follow"``, the default), or keeps the file's
+rosters and buffer zone (``staff="fixed"``), as ``drill sweep``/``drill search --staff`` do.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .experiment.executors import open_executor
-from .experiment.plan import variant
+from .experiment.plan import StaffMode, variant
 from .experiment.runner import RunResult
 from .experiment.runner import run as run_replications
 from .experiment.search import SearchResult
@@ -107,7 +110,7 @@ def run(
         result = run_replications(scenario, n, seed, ex, on_done=(lambda _: bar.update()) if bar else None)
     if bar:
         bar.close()
-    reps = pd.DataFrame([r.kpis for r in result.results], index=pd.RangeIndex(n, name="replication"))
+    reps = pd.DataFrame([r.kpis for r in result.results], index=pd.RangeIndex(1, n + 1, name="replication"))
     summary = pd.DataFrame(result.summary()["kpis"]).T
     numbers = [c for c in summary.columns if c != "interval"]
     summary[numbers] = summary[numbers].astype(float)
@@ -129,11 +132,14 @@ def sweep(
     executor: Executor | None = None,
     store: str | Path | None = None,
     progress: bool = False,
+    staff: StaffMode = "follow",
 ) -> SweepTables:
     """Every combination of `vary` (key path → values) with common random numbers.
 
     `store`: a folder for one JSON file per finished run; a later call with the same folder
     computes only what is missing (as `drill sweep` does under results/<stem>/sweep/runs/).
+    `staff`: "follow" (a changed number of posts brings its staff and changing places, see
+    `sim.plan_variant`) or "fixed" (the file's rosters and buffer zone whatever the posts).
     """
     axes = [Axis(key, tuple(values)) for key, values in vary.items()]
     n = replications or scenario.replications
@@ -147,7 +153,8 @@ def sweep(
             bar.update()
 
     with _executor(executor, workers, cluster) as ex:
-        result = run_sweep(scenario, axes, n, seed, ex, RunStore(Path(store)) if store else None, on_done=tick)
+        result = run_sweep(scenario, axes, n, seed, ex, RunStore(Path(store)) if store else None, on_done=tick,
+                           staff=staff)  # fmt: skip
     if bar:
         bar.close()
     header, rows = result.rows()
@@ -173,9 +180,14 @@ def search(
     workers: int | None = 1,
     cluster: str | None = None,
     executor: Executor | None = None,
+    staff: StaffMode = "follow",
 ) -> SearchTables:
-    """The smallest value of `key` in [low, high] meeting every target with 95% confidence (bisection)."""
+    """The smallest value of `key` in [low, high] meeting every target with 95% confidence (bisection).
+
+    `staff` as in `sweep`: each candidate's posts come with their staff unless it is "fixed".
+    """
     with _executor(executor, workers, cluster) as ex:
-        result = search_values(scenario, key, low, high, targets, seed, ex, batch, max_replications, min_replications)
+        result = search_values(scenario, key, low, high, targets, seed, ex, batch, max_replications, min_replications,
+                               staff=staff)  # fmt: skip
     header, rows = result.rows()
     return SearchTables(result.answer, result.explain(), pd.DataFrame(rows, columns=header), result)

@@ -10,6 +10,7 @@ import pytest
 
 import sim
 from sim.experiment import run as run_replications
+from sim.experiment.plan import staff_text
 
 SEED_DRILL = Path(__file__).parent.parent / "scenarios" / "xinhua-drill.yaml"
 
@@ -22,7 +23,7 @@ def drill():
 def test_run_tables(drill) -> None:
     tables = sim.api.run(drill, 3)
     assert isinstance(tables.replications, pd.DataFrame)
-    assert list(tables.replications.index) == [0, 1, 2]
+    assert list(tables.replications.index) == [1, 2, 3]  # numbered from 1, as in replications.csv
     direct = run_replications(drill, 3)
     assert np.array_equal(tables.replications["wait.total.p95_min"].to_numpy(), direct.column("wait.total.p95_min"))
     row = tables.summary.loc["wait.total.p95_min"]
@@ -73,3 +74,33 @@ def test_progress_bars_and_executors_do_not_change_numbers(drill) -> None:
     quiet = sim.api.run(drill, 2)
     shown = sim.api.run(drill, 2, progress=True, workers=2)
     pd.testing.assert_frame_equal(quiet.replications, shown.replications)
+
+
+def test_sweep_staff_follows_the_plan_or_stays_fixed(drill) -> None:
+    """The file's roster (8 + 8) keeps 5 stations open; following the plan, 8 stations come with their staff."""
+    vary = {"site.sampling.stations": [5, 8]}
+    fixed = sim.api.sweep(drill, vary, 2, staff="fixed")
+    follow = sim.api.sweep(drill, vary, 2)
+    assert list(fixed.pivot("stations.open")) == [5, 5]
+    assert list(follow.pivot("stations.open")) == [5, 8]
+    at = {mode: grid.runs.set_index(["site.sampling.stations", "replication"]) for mode, grid in
+          (("fixed", fixed), ("follow", follow))}  # fmt: skip
+    same = at["fixed"].loc[5, "wait.sampling.mean_min"].to_numpy()
+    assert np.array_equal(at["fixed"].loc[8, "wait.sampling.mean_min"].to_numpy(), same)  # the same 5 stations
+    assert (at["follow"].loc[8, "wait.sampling.mean_min"].to_numpy() < same).all()
+    assert staff_text(follow.result.variants[1].scenario).startswith("12 samplers, 12 registrars")
+    assert staff_text(fixed.result.variants[1].scenario).startswith("8 samplers (of 12 needed)")
+
+
+def test_search_passes_the_staff_mode(drill) -> None:
+    target = ["wait.total.p95_min<=1"]  # never met: every value from 5 to 8 is evaluated
+    fixed = sim.api.search(drill, "site.sampling.stations", 5, 8, target, min_replications=2, max_replications=2,
+                           staff="fixed")  # fmt: skip
+    follow = sim.api.search(drill, "site.sampling.stations", 5, 8, target, min_replications=2, max_replications=2)
+    rows = {name: found.candidates.set_index("site.sampling.stations") for name, found in
+            (("fixed", fixed), ("follow", follow))}  # fmt: skip
+    assert rows["fixed"].loc[8, "staff"] == "8 samplers (of 12 needed), 8 registrars (of 12 needed), " \
+                                            "3 entry checkers, 3 marshals"  # fmt: skip
+    assert rows["follow"].loc[8, "staff"] == "12 samplers, 12 registrars, 3 entry checkers, 3 marshals"
+    assert rows["fixed"].loc[8, "mean"] == rows["fixed"].loc[5, "mean"]  # the roster keeps 5 stations open
+    assert rows["follow"].loc[8, "mean"] < rows["follow"].loc[5, "mean"]
