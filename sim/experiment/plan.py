@@ -30,13 +30,21 @@ def variant(scenario: Scenario, changes: Mapping[str, Any], source: str = "<vari
     Raises ScenarioError (naming the key path) if the result is not a valid scenario.
     """
     data = scenario.model_dump(mode="json")
-    overrides = [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in changes.items()]
+    overrides = [f"{key}={json.dumps(value, ensure_ascii=False, default=_plain)}" for key, value in changes.items()]
     return scenario_from_data(data, source, overrides)
 
 
 def posts_on_duty(scenario: Scenario) -> int:
     """Posts held at once by every rotated role (stations twice: sampler and registrar)."""
     return sum(posts(scenario, name) for name in scenario.staff.roles()) if scenario.staff is not None else 0
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar (as read from a pandas table) as the Python number it holds."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"{value!r} is not a scenario value")
 
 
 def staff_changes(base: Scenario, changed: Scenario) -> dict[str, Any]:

@@ -178,15 +178,16 @@ class SweepResult:
         return header, body
 
     def summary_rows(self) -> tuple[list[str], list[list[Any]]]:
-        """Per variant and KPI: n, mean, 95% t-interval, std, min, max (long format)."""
-        header = ["variant", *self.keys, "kpi", "n", "mean", "ci_low", "ci_high", "std", "min", "max"]
+        """Per variant and KPI: n (replications with a value), mean, 95% interval, std, min, max, and how the
+        interval was made (long format; see measure/stats.py)."""
+        header = ["variant", *self.keys, "kpi", "n", "mean", "ci_low", "ci_high", "std", "min", "max", "interval"]
         body = []
         for i, v in enumerate(self.variants):
             for name in self.kpi_names:
                 values = np.array([self.kpis[(i, r)][name] for r in range(1, self.replications + 1)])
                 d = describe(values, name)
-                body.append([v.key, *(value for _, value in v.changes), name, len(values),
-                             *(d[k] for k in ("mean", "ci_low", "ci_high", "std", "min", "max"))])  # fmt: skip
+                body.append([v.key, *(value for _, value in v.changes), name,
+                             *(d[k] for k in ("n", "mean", "ci_low", "ci_high", "std", "min", "max", "interval"))])  # fmt: skip
         return header, body
 
 
