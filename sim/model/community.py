@@ -28,7 +28,7 @@ import simpy
 from ..scenario.community import FlowStep
 from ..scenario.schema import Scenario
 from .arrivals import ArrivalPlan, household_heads, poisson_times
-from .pools import ServerPool
+from .pools import Lanes
 from .records import (
     BACKGROUND,
     HELD,
@@ -217,10 +217,18 @@ class CommunityWorld:
         `sites`: the main site, then community.sites in their order (all on one PersonLog).
         """
         self.env, self.sites, self.site = env, sites, sites[0]
-        self.pools: list[tuple[ServerPool, ServerPool]] = []
+        self.pools: list[tuple[Lanes, Lanes]] = []
         for lanes, layout in zip(self.lanes, self.layouts, strict=True):
-            out = ServerPool(env, lanes)
-            self.pools.append((out, out) if layout == "shared" else (out, ServerPool(env, lanes)))
+            out = Lanes(env, lanes)
+            self.pools.append((out, out) if layout == "shared" else (out, Lanes(env, lanes)))
+        # what the processes read, as plain lists (numpy scalars are slow to index and to add)
+        self._gate, self._yard, self._kind = self.gate.tolist(), self.yard.tolist(), self.kind.tolist()
+        self._site_of, self._site_row = self.site_of.tolist(), self.site_row.tolist()
+        self._walk, self._check = self.walk.tolist(), self.check_s.tolist()
+        self._abnormal, self._no_proof = self.abnormal.tolist(), self.no_proof.tolist()
+        self._direction, self._delay = self.direction.tolist(), self.delay.tolist()
+        self._leave, self._home = self.leave.tolist(), self.home.tolist()
+        self._sampled = self.sampled.tolist()
         env.process(self.starter(np.flatnonzero(~self.called)))
         if self.called.any():
             if self.spec.control == "timetable":
@@ -238,13 +246,16 @@ class CommunityWorld:
             t = float(self.time[a])
             if t > env.now:
                 yield env.timeout(t - env.now)
-            env.process(self.resident(a) if self.kind[a] == RESIDENT else self.visitor(a))
+            if self._kind[a] == RESIDENT:
+                env.process(self.resident(a))
+            else:
+                self.start_visitor(a)
 
     def call(self, b: int) -> None:
         """A grid worker calls building b: its residents leave home after their own delay."""
         self.plan.call_times[b] = self.env.now
         for a in self.residents_of[b]:
-            self.env.process(self.resident(a, float(self.delay[a])))
+            self.env.process(self.resident(a, self._delay[a]))
 
     def call_order(self) -> list[int]:
         return np.argsort(self.planned_calls, kind="stable").tolist()
@@ -280,83 +291,108 @@ class CommunityWorld:
             self.call(b)
 
     def resident(self, a: int, delay: float = 0.0) -> Generator[simpy.Event, object, None]:
-        """Leave home, out through the gate, walk, be sampled, walk back, in through the gate, home."""
+        """Leave home, out through the gate, walk, be sampled, walk back, in through the gate, home.
+
+        A check and the walk after it are one wait: the lane is booked until the check ends.
+        """
         env = self.env
         if delay > 0:
             yield env.timeout(delay)
-        self.leave[a] = env.now
-        gated, k = self.yard[a] >= 0, int(self.site_of[a])
+        self._leave[a] = env.now
+        gated, k = self._yard[a] >= 0, self._site_of[a]
         self.en_route[k] += 1
         if gated:
-            outcome = yield from self.cross(a, OUT, 0, on_test_trip=True)
+            outcome, done = yield from self.cross(a, OUT, 0, on_test_trip=True)
             if outcome == REFERRED:
                 self.en_route[k] -= 1
-                yield from self.to_isolation(a)
+                yield from self.to_isolation(a, done)
                 return
-            yield env.timeout(self.walk[a, 0])
+            yield env.timeout(done - env.now + self._walk[a][0])
         self.en_route[k] -= 1
         yield from self.at_site(a)
-        if self.site.outcome(int(self.site_row[a])) == ISOLATED:
+        if self.site.outcome(self._site_row[a]) == ISOLATED:
             return  # taken from the site's isolation zone, not home
-        if gated:
-            yield env.timeout(self.walk[a, 1])
-            yield from self.cross(a, IN, 1, on_test_trip=True)
-        self.home[a] = env.now
+        if not gated:
+            self._home[a] = env.now
+            return
+        yield env.timeout(self._walk[a][1])
+        _, self._home[a] = yield from self.cross(a, IN, 1, on_test_trip=True)
+
+    def start_visitor(self, a: int) -> None:
+        """Someone at a gate from outside or inside: checked at once where a lane is free (no process needed
+        unless they must go on to the site), or queueing for one."""
+        self._leave[a] = self.env.now
+        direction = self._direction[a]
+        lane = self.pools[self._gate[a]][direction].take_now()
+        if lane is None:
+            self.env.process(self.visitor(a))
+            return
+        outcome, done = self.checked(a, direction, 0, False, lane, self.log.joined(self._gate[a], direction, a,
+                                                                                 self.env.now))  # fmt: skip
+        if outcome in (REDIRECTED, REFERRED):
+            self.env.process(self.visitor_after(a, outcome, done))
+        elif outcome == PASSED and direction == IN:
+            self._home[a] = done
 
     def visitor(self, a: int) -> Generator[simpy.Event, object, None]:
-        """Someone crossing a gate once; without proof they are sent to the site first."""
-        env = self.env
-        self.leave[a] = env.now
-        direction = int(self.direction[a])
-        outcome = yield from self.cross(a, direction, 0, on_test_trip=False)
-        if outcome == REFERRED:
-            yield from self.to_isolation(a)
-            return
-        if outcome != REDIRECTED:
-            if outcome == PASSED and direction == IN:
-                self.home[a] = env.now
-            return
-        yield env.timeout(self.walk[a, 0])
-        yield from self.at_site(a)
-        if direction == OUT or self.site.outcome(int(self.site_row[a])) == ISOLATED:
-            return  # sampled on the way out, then gone about their business (or isolated)
-        yield env.timeout(self.walk[a, 1])
-        if (yield from self.cross(a, IN, 1, on_test_trip=False)) == PASSED:
-            self.home[a] = env.now
+        """A visitor who had to queue at the gate."""
+        outcome, done = yield from self.cross(a, self._direction[a], 0, on_test_trip=False)
+        if outcome in (REDIRECTED, REFERRED):
+            yield from self.visitor_after(a, outcome, done)
+        elif outcome == PASSED and self._direction[a] == IN:
+            self._home[a] = done
 
-    def cross(self, a: int, direction: int, k: int, on_test_trip: bool) -> Generator[simpy.Event, object, int]:
-        """Queue for a lane of the gate and be checked ("一扫三查一测"); returns the passage outcome."""
-        env, log = self.env, self.log
-        g = int(self.gate[a])
-        pool = self.pools[g][direction]
-        row = log.joined(g, direction, a, env.now)
-        got = pool.acquire()
-        lane = got if isinstance(got, int) else (yield got)
-        log.start[row] = env.now
-        yield env.timeout(self.check_s[direction, a, k])
-        pool.release(lane)
-        log.end[row] = env.now
-        if k == 0 and self.abnormal[a]:
+    def visitor_after(self, a: int, outcome: int, done: float) -> Generator[simpy.Event, object, None]:
+        """Sent on from the gate: to the site to be tested (no proof), or to the isolation zone (abnormal)."""
+        env = self.env
+        if outcome == REFERRED:
+            yield from self.to_isolation(a, done)
+            return
+        yield env.timeout(done - env.now + self._walk[a][0])
+        yield from self.at_site(a)
+        if self._direction[a] == OUT or self.site.outcome(self._site_row[a]) == ISOLATED:
+            return  # sampled on the way out, then gone about their business (or isolated)
+        yield env.timeout(self._walk[a][1])
+        outcome, done = yield from self.cross(a, IN, 1, on_test_trip=False)
+        if outcome == PASSED:
+            self._home[a] = done
+
+    def cross(self, a: int, direction: int, k: int, on_test_trip: bool
+              ) -> Generator[simpy.Event, object, tuple[int, float]]:  # fmt: skip
+        """Queue for a lane of the gate; returns the passage's outcome and when the check ends."""
+        g = self._gate[a]
+        row = self.log.joined(g, direction, a, self.env.now)
+        lane = yield from self.pools[g][direction].take()
+        return self.checked(a, direction, k, on_test_trip, lane, row)
+
+    def checked(self, a: int, direction: int, k: int, on_test_trip: bool, lane: int, row: int) -> tuple[int, float]:
+        """Checked at a lane from now ("一扫三查一测"): the lane is booked until the check ends; the outcome."""
+        log, now = self.log, self.env.now
+        g = self._gate[a]
+        done = now + self._check[direction][a][k]
+        self.pools[g][direction].release_at(lane, done)
+        log.start[row], log.end[row] = now, done
+        if k == 0 and self._abnormal[a]:
             outcome = REFERRED  # fever or a yellow/red code: to the isolation zone
-        elif on_test_trip or not self.no_proof[a] or self.sampled[a]:
+        elif on_test_trip or not self._no_proof[a] or self._sampled[a]:
             outcome = PASSED
-        elif k > 0 or env.now >= self.close_s:
+        elif k > 0 or done >= self.close_s:
             outcome = HELD  # no proof and no way to be tested today
         else:
             outcome = REDIRECTED
         log.outcome[row] = outcome
-        return outcome
+        return outcome, done
 
     def at_site(self, a: int) -> Generator[simpy.Event, object, None]:
         """Go through the actor's sampling site and wait until done there."""
-        row, site = int(self.site_row[a]), self.sites[self.site_of[a]]
+        row, site = self._site_row[a], self.sites[self._site_of[a]]
         yield from site.visit(row)  # their time at the site, retries included
-        self.sampled[a] = site.outcome(row) == SAMPLED
+        self._sampled[a] = site.outcome(row) == SAMPLED
 
-    def to_isolation(self, a: int) -> Generator[simpy.Event, object, None]:
-        """Referred from the gate: walk to the site's temporary isolation zone and wait for transfer."""
-        yield self.env.timeout(self.walk[a, 0])
-        yield from self.sites[self.site_of[a]].refer(int(self.site_row[a]))
+    def to_isolation(self, a: int, done: float) -> Generator[simpy.Event, object, None]:
+        """Referred at the gate (checked until `done`): walk to the site's temporary isolation zone."""
+        yield self.env.timeout(done - self.env.now + self._walk[a][0])
+        yield from self.sites[self._site_of[a]].refer(self._site_row[a])
 
     # --- records -----------------------------------------------------------------------------
 
@@ -389,6 +425,8 @@ class CommunityWorld:
         A resident still at home or on the way when the replication stopped (or whose building was
         never called) was planned to come: they count as arrived at their planned time, unserved.
         """
+        self.leave, self.home = np.asarray(self._leave, dtype=float), np.asarray(self._home, dtype=float)
+        self.sampled = np.asarray(self._sampled, dtype=bool)
         for a in np.flatnonzero(self.kind == RESIDENT).tolist():
             planned = float(self.leave[a]) if self.leave[a] == self.leave[a] else float(self.time[a])
             self.site.count_absent(int(self.site_row[a]), planned)
