@@ -67,7 +67,7 @@ def staff_posts(scenario: Scenario, site: SamplingSite) -> dict[str, list[Post]]
             out[name] = [site.stations.post(k, sampler=name == "sampler") for k in stations]
         elif name == "entry_checker":
             assert site.entry is not None  # the scenario refuses entry checkers without an entry check
-            out[name] = [site.entry.post(k) for k in range(site.entry.lanes.capacity)]
+            out[name] = [site.entry.post(k) for k in range(site.entry.capacity)]
         else:
             out[name] = [Post() for _ in range(role.on_duty or 0)]
     return out
@@ -110,7 +110,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     if community is None:  # every planned arrival is on record, also those the hard stop came before
         for i, t in enumerate(plan.times.tolist()):
             main.count_absent(i, t)
-    community_records = community.records() if community is not None else None
+    community_records = community.records(clock.hard_stop) if community is not None else None
     finish(log)  # whoever is still pending at the hard stop is unserved
     station, swab_end = np.asarray(log.station), np.asarray(log.swab_end, dtype=float)
     tubes, tube_of = pool_site(station, swab_end, plan.household, scenario.pooling.size, clock.close)

@@ -28,13 +28,14 @@ import simpy
 from ..scenario.community import FlowStep
 from ..scenario.schema import Scenario
 from .arrivals import ArrivalPlan, household_heads, poisson_times
-from .pools import Lanes
+from .pools import Lanes, Later
 from .records import (
     BACKGROUND,
     HELD,
     IN,
     ISOLATED,
     OUT,
+    PASSAGE_PENDING,
     PASSED,
     REDIRECTED,
     REFERRED,
@@ -45,6 +46,8 @@ from .records import (
     GateLog,
     Sites,
 )
+
+NAN = float("nan")
 from .rng import Streams
 from .site import SamplingSite
 
@@ -219,8 +222,8 @@ class CommunityWorld:
         self.env, self.sites, self.site = env, sites, sites[0]
         self.pools: list[tuple[Lanes, Lanes]] = []
         for lanes, layout in zip(self.lanes, self.layouts, strict=True):
-            out = Lanes(env, lanes)
-            self.pools.append((out, out) if layout == "shared" else (out, Lanes(env, lanes)))
+            out = Lanes(lanes)
+            self.pools.append((out, out) if layout == "shared" else (out, Lanes(lanes)))
         # what the processes read, as plain lists (numpy scalars are slow to index and to add)
         self._gate, self._yard, self._kind = self.gate.tolist(), self.yard.tolist(), self.kind.tolist()
         self._site_of, self._site_row = self.site_of.tolist(), self.site_row.tolist()
@@ -255,7 +258,7 @@ class CommunityWorld:
         """A grid worker calls building b: its residents leave home after their own delay."""
         self.plan.call_times[b] = self.env.now
         for a in self.residents_of[b]:
-            self.env.process(self.resident(a, self._delay[a]))
+            Later(self.env, self.resident(a), self._delay[a])  # each leaves home after their own delay
 
     def call_order(self) -> list[int]:
         return np.argsort(self.planned_calls, kind="stable").tolist()
@@ -290,56 +293,41 @@ class CommunityWorld:
                 return
             self.call(b)
 
-    def resident(self, a: int, delay: float = 0.0) -> Generator[simpy.Event, object, None]:
+    def resident(self, a: int) -> Generator[simpy.Event, object, None]:
         """Leave home, out through the gate, walk, be sampled, walk back, in through the gate, home.
 
-        A check and the walk after it are one wait: the lane is booked until the check ends.
+        The gate's queue, its check and the walk after it are one wait (gates are first come, first served).
         """
         env = self.env
-        if delay > 0:
-            yield env.timeout(delay)
         self._leave[a] = env.now
         gated, k = self._yard[a] >= 0, self._site_of[a]
         self.en_route[k] += 1
         if gated:
-            outcome, done = yield from self.cross(a, OUT, 0, on_test_trip=True)
+            outcome, done = self.cross(a, OUT, 0, on_test_trip=True)
             if outcome == REFERRED:
                 self.en_route[k] -= 1
                 yield from self.to_isolation(a, done)
                 return
             yield env.timeout(done - env.now + self._walk[a][0])
         self.en_route[k] -= 1
-        yield from self.at_site(a)
+        done = yield from self.at_site(a)
         if self.site.outcome(self._site_row[a]) == ISOLATED:
             return  # taken from the site's isolation zone, not home
         if not gated:
-            self._home[a] = env.now
+            self._home[a] = done
             return
-        yield env.timeout(self._walk[a][1])
-        _, self._home[a] = yield from self.cross(a, IN, 1, on_test_trip=True)
+        yield env.timeout(done - env.now + self._walk[a][1])  # the rest of the swab, then the walk back
+        _, self._home[a] = self.cross(a, IN, 1, on_test_trip=True)
 
     def start_visitor(self, a: int) -> None:
-        """Someone at a gate from outside or inside: checked at once where a lane is free (no process needed
-        unless they must go on to the site), or queueing for one."""
+        """Someone at a gate from outside or inside, checked in turn; a process only if they must go on to the
+        site (no proof) or to the isolation zone (abnormal)."""
         self._leave[a] = self.env.now
         direction = self._direction[a]
-        lane = self.pools[self._gate[a]][direction].take_now()
-        if lane is None:
-            self.env.process(self.visitor(a))
-            return
-        outcome, done = self.checked(a, direction, 0, False, lane, self.log.joined(self._gate[a], direction, a,
-                                                                                 self.env.now))  # fmt: skip
+        outcome, done = self.cross(a, direction, 0, on_test_trip=False)
         if outcome in (REDIRECTED, REFERRED):
             self.env.process(self.visitor_after(a, outcome, done))
         elif outcome == PASSED and direction == IN:
-            self._home[a] = done
-
-    def visitor(self, a: int) -> Generator[simpy.Event, object, None]:
-        """A visitor who had to queue at the gate."""
-        outcome, done = yield from self.cross(a, self._direction[a], 0, on_test_trip=False)
-        if outcome in (REDIRECTED, REFERRED):
-            yield from self.visitor_after(a, outcome, done)
-        elif outcome == PASSED and self._direction[a] == IN:
             self._home[a] = done
 
     def visitor_after(self, a: int, outcome: int, done: float) -> Generator[simpy.Event, object, None]:
@@ -349,29 +337,20 @@ class CommunityWorld:
             yield from self.to_isolation(a, done)
             return
         yield env.timeout(done - env.now + self._walk[a][0])
-        yield from self.at_site(a)
+        done = yield from self.at_site(a)
         if self._direction[a] == OUT or self.site.outcome(self._site_row[a]) == ISOLATED:
             return  # sampled on the way out, then gone about their business (or isolated)
-        yield env.timeout(self._walk[a][1])
-        outcome, done = yield from self.cross(a, IN, 1, on_test_trip=False)
+        yield env.timeout(done - env.now + self._walk[a][1])
+        outcome, done = self.cross(a, IN, 1, on_test_trip=False)
         if outcome == PASSED:
             self._home[a] = done
 
-    def cross(self, a: int, direction: int, k: int, on_test_trip: bool
-              ) -> Generator[simpy.Event, object, tuple[int, float]]:  # fmt: skip
-        """Queue for a lane of the gate; returns the passage's outcome and when the check ends."""
-        g = self._gate[a]
-        row = self.log.joined(g, direction, a, self.env.now)
-        lane = yield from self.pools[g][direction].take()
-        return self.checked(a, direction, k, on_test_trip, lane, row)
-
-    def checked(self, a: int, direction: int, k: int, on_test_trip: bool, lane: int, row: int) -> tuple[int, float]:
-        """Checked at a lane from now ("一扫三查一测"): the lane is booked until the check ends; the outcome."""
-        log, now = self.log, self.env.now
-        g = self._gate[a]
-        done = now + self._check[direction][a][k]
-        self.pools[g][direction].release_at(lane, done)
-        log.start[row], log.end[row] = now, done
+    def cross(self, a: int, direction: int, k: int, on_test_trip: bool) -> tuple[int, float]:
+        """Join the gate's queue now and be checked in turn ("一扫三查一测"); the outcome and when the check ends."""
+        log, now, g = self.log, self.env.now, self._gate[a]
+        row = log.joined(g, direction, a, now)
+        start, done = self.pools[g][direction].book(now, self._check[direction][a][k])
+        log.start[row], log.end[row] = start, done
         if k == 0 and self._abnormal[a]:
             outcome = REFERRED  # fever or a yellow/red code: to the isolation zone
         elif on_test_trip or not self._no_proof[a] or self._sampled[a]:
@@ -383,11 +362,12 @@ class CommunityWorld:
         log.outcome[row] = outcome
         return outcome, done
 
-    def at_site(self, a: int) -> Generator[simpy.Event, object, None]:
-        """Go through the actor's sampling site and wait until done there."""
+    def at_site(self, a: int) -> Generator[simpy.Event, object, float]:
+        """Go through the actor's sampling site; returns when they leave it (the swab may still be going on)."""
         row, site = self._site_row[a], self.sites[self._site_of[a]]
-        yield from site.visit(row)  # their time at the site, retries included
+        done = yield from site.visit(row)  # their time at the site, retries included
         self._sampled[a] = site.outcome(row) == SAMPLED
+        return done
 
     def to_isolation(self, a: int, done: float) -> Generator[simpy.Event, object, None]:
         """Referred at the gate (checked until `done`): walk to the site's temporary isolation zone."""
@@ -419,14 +399,24 @@ class CommunityWorld:
         out[self.site_row[rows]] = left[rows]
         return out
 
-    def records(self) -> CommunityRecords:
+    def records(self, hard_stop_s: float | None) -> CommunityRecords:
         """The community's records; also puts residents who never reached the site on the site's record.
 
         A resident still at home or on the way when the replication stopped (or whose building was
         never called) was planned to come: they count as arrived at their planned time, unserved.
+        Checks booked to start or end after the hard stop had not happened when service ended: their
+        passage is pending, and nobody got home by one.
         """
         self.leave, self.home = np.asarray(self._leave, dtype=float), np.asarray(self._home, dtype=float)
         self.sampled = np.asarray(self._sampled, dtype=bool)
+        if hard_stop_s is not None:
+            self.home[self.home > hard_stop_s] = np.nan
+            log = self.log
+            for row in np.flatnonzero(np.asarray(log.end) > hard_stop_s).tolist():
+                log.outcome[row] = PASSAGE_PENDING
+                log.end[row] = NAN
+                if log.start[row] > hard_stop_s:
+                    log.start[row] = NAN
         for a in np.flatnonzero(self.kind == RESIDENT).tolist():
             planned = float(self.leave[a]) if self.leave[a] == self.leave[a] else float(self.time[a])
             self.site.count_absent(int(self.site_row[a]), planned)

@@ -16,7 +16,7 @@ import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario, Site
-from .pools import ServerPool, Zone
+from .pools import Lanes, Later, ServerPool, Zone
 from .records import ISOLATED, PENDING, SAMPLED, TURNED_AWAY, UNSERVED, PersonLog
 
 Process = Generator[simpy.Event, object, None]
@@ -67,20 +67,31 @@ class Post:
 
 
 class EntryCheck:
-    """Temperature and health code at the entrance: `lanes` checkers, one person each."""
+    """Temperature and health code at the entrance: `lanes` checkers, one person each.
 
-    def __init__(self, env: simpy.Environment, lanes: int, log: PersonLog, draws: Draws):
+    With rotating checkers (staff.entry_checker) a lane can be taken out of service, so the lanes are a
+    server pool; without, they are booked first come, first served (pools.Lanes), which needs no event.
+    """
+
+    def __init__(self, env: simpy.Environment, lanes: int, log: PersonLog, draws: Draws, rotating: bool):
         self.env, self.log, self.draws = env, log, draws
-        self.lanes = ServerPool(env, lanes)
+        self.capacity = lanes
+        self.lanes = ServerPool(env, lanes) if rotating else None
+        self.booked = None if rotating else Lanes(lanes)
 
     def check(self, i: int, isolation: IsolationZone | None) -> Generator[simpy.Event, object, bool]:
         """Queue for a lane and be checked; an abnormal person is walked to isolation. Returns: may go on."""
         env, log = self.env, self.log
-        with self.lanes.request() as lane:
-            yield from lane
-            log.entry_start[i] = env.now
-            yield env.timeout(self.draws.entry[i])
-            log.entry_end[i] = env.now
+        if self.booked is not None:
+            log.entry_start[i], log.entry_end[i] = start, end = self.booked.book(env.now, self.draws.entry[i])
+            yield env.timeout(end - env.now)
+        else:
+            assert self.lanes is not None
+            with self.lanes.request() as lane:
+                yield from lane
+                log.entry_start[i] = env.now
+                yield env.timeout(self.draws.entry[i])
+                log.entry_end[i] = env.now
         if self.draws.abnormal[i]:
             assert isolation is not None  # the scenario refuses abnormal > 0 without an isolation zone
             yield from isolation.admit(i)  # the checker is back at the lane at once (a marshal stays with them)
@@ -89,9 +100,10 @@ class EntryCheck:
 
     @property
     def queued(self) -> int:
-        return self.lanes.queued
+        return self.booked.queued(self.env.now) if self.booked is not None else self.lanes.queued  # type: ignore[union-attr]
 
     def post(self, lane: int) -> Post:
+        assert self.lanes is not None  # posts exist only with rotating checkers
         return Post(self.lanes, lane)
 
 
@@ -128,8 +140,10 @@ class Stations:
     """Sampling stations, each a registrar and a sampler working as a two-person pipeline.
 
     The registrar registers the next person while the sampler swabs the current one; the registered person
-    steps over only when the sampler is free (until then the registrar holds them). Without registration
-    a station is a plain server. `household` (per person, -1: none) keeps a household at one station: its
+    steps over only when the sampler is free (until then the registrar holds them). A swab's end is known
+    when it starts, so the sampler's free time is a number, not an event: whoever waits for the sampler
+    waits until then, and the person swabbed needs no event of their own. Without registration a station
+    is a plain server, released when the swab (and hand disinfection) is done. `household` (per person, -1: none) keeps a household at one station: its
     first member to reach a station takes it for the household, the others are swabbed there into one tube.
     """
 
@@ -137,8 +151,6 @@ class Stations:
                  hand_disinfection_s: float, household: np.ndarray | None):  # fmt: skip
         self.env, self.log, self.draws, self.first = env, log, draws, first
         self.pool = ServerPool(env, n)
-        self.sampler_busy = [False] * n
-        self.sampler_waiter: list[simpy.Event | None] = [None] * n
         self.free_at = [0.0] * n  # when each sampler ends the current swab (and hand disinfection)
         self.hand_s = hand_disinfection_s
         self.household = household.tolist() if household is not None and np.any(household >= 0) else None
@@ -170,33 +182,29 @@ class Stations:
         assert isinstance(station, int)
         return (yield from self.pool.request_at(station))
 
-    def serve(self, i: int, station: int) -> Process:
-        """Registration, the hand-off to the sampler, the swab and hand disinfection."""
+    def serve(self, i: int, station: int) -> Generator[simpy.Event, object, float]:
+        """Registration, the hand-off to the sampler, the swab (and the sampler's hand disinfection after it).
+
+        Returns when the person is swabbed (a time that may still be ahead: with registration the process goes
+        on at once, the sampler being busy until then).
+        """
         env, log, draws = self.env, self.log, self.draws
         log.station_start[i] = env.now
         log.station[i] = self.first + station
         if draws.registration is not None:
             yield env.timeout(draws.registration[i])
-            if self.sampler_busy[station]:
-                self.sampler_waiter[station] = ready = env.event()
-                yield ready
-            self.sampler_busy[station] = True
+            wait = self.free_at[station] - env.now  # the registrar holds them until the sampler is free
+            if wait > 0:
+                yield env.timeout(wait)
             self.pool.release(station)  # the registrar takes the next person
+        swab_end = log.swab_end[i] = env.now + draws.swab[i]
         log.swab_start[i] = env.now
-        log.swab_end[i] = env.now + draws.swab[i]
         log.outcome[i] = SAMPLED
-        self.free_at[station] = log.swab_end[i] + self.hand_s
-        yield env.timeout(draws.swab[i])
-        if self.hand_s:
-            yield env.timeout(self.hand_s)  # the sampler's hands, after every person
+        self.free_at[station] = swab_end + self.hand_s
         if draws.registration is None:
+            yield env.timeout(self.free_at[station] - env.now)  # swab, then the sampler's hands
             self.pool.release(station)
-        else:
-            self.sampler_busy[station] = False
-            ready = self.sampler_waiter[station]
-            if ready is not None:
-                self.sampler_waiter[station] = None
-                ready.succeed()
+        return swab_end
 
 
 class IsolationZone:
@@ -234,7 +242,8 @@ class SamplingSite:
         self.env, self.draws, self.log = env, draws, log
         self.priority = priority.tolist()
         self.open_s, self.close_s = scenario.clock.open, scenario.clock.close
-        self.entry = EntryCheck(env, site.entry_check.lanes, log, draws) if site.entry_check else None
+        rotating = scenario.staff is not None and scenario.staff.entry_checker is not None and spec is None
+        self.entry = EntryCheck(env, site.entry_check.lanes, log, draws, rotating) if site.entry_check else None
         self.isolation = IsolationZone(env, site.isolation.capacity, log, draws) if site.isolation else None
         self.zone = WaitingZone(env, site, log)
         self.max_tries = site.waiting.retry.max_tries if site.waiting.retry else 0
@@ -242,13 +251,21 @@ class SamplingSite:
         self.stations = Stations(env, site.sampling.stations, log, draws, first_station,
                                  sampler.hand_disinfection if sampler is not None else 0.0, household)  # fmt: skip
 
-    def arrivals(self, times: np.ndarray) -> Process:
-        """Start each person's visit at their arrival time (a site without a community)."""
+    def arrivals(self, times: np.ndarray, window_s: float = 3600.0) -> Process:
+        """Start each person's visit at their arrival time (a site without a community).
+
+        The visits of the next `window_s` are scheduled together (one event each), so memory stays bounded.
+        """
         env = self.env
-        for i, t in enumerate(times.tolist()):
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            env.process(self.visit(i))
+        times_s = times.tolist()
+        i, n = 0, len(times_s)
+        while i < n:
+            until = env.now + window_s
+            while i < n and times_s[i] < until:
+                Later(env, self.visit(i), max(0.0, times_s[i] - env.now))
+                i += 1
+            if i < n:
+                yield env.timeout(max(until, times_s[i]) - env.now)
 
     def arrive(self, i: int) -> None:
         """A person reaches the site (the only place a person's arrival is written)."""
@@ -258,25 +275,28 @@ class SamplingSite:
         log.arrival[i] = self.env.now
         log.tries[i] += 1
 
-    def visit(self, i: int) -> Process:
-        """Arrive; be checked; wait in the zone (or outside it); be registered and swabbed; leave."""
+    def visit(self, i: int) -> Generator[simpy.Event, object, float]:
+        """Arrive; be checked; wait in the zone (or outside it); be registered and swabbed.
+
+        Returns when the person leaves the site: swabbed (perhaps still ahead), or now (not admitted, turned
+        away, transferred from isolation).
+        """
         env = self.env
         self.arrive(i)
         if env.now >= self.close_s:
             self.log.outcome[i] = UNSERVED  # admissions have stopped
-            return
+            return env.now
         if env.now < self.open_s:
             yield env.timeout(self.open_s - env.now)
         if self.entry is not None and not (yield from self.entry.check(i, self.isolation)):
-            return  # abnormal: in the isolation zone
+            return env.now  # abnormal: transferred from the isolation zone
         if self.zone.turn_away and self.zone.full():
-            yield from self.leave_or_retry(i)
-            return
+            return (yield from self.leave_or_retry(i))
         priority = self.priority[i]
         yield from self.zone.enter(i, priority)
         station = yield from self.stations.step_up(i, priority)
         self.zone.leave()
-        yield from self.stations.serve(i, station)
+        return (yield from self.stations.serve(i, station))
 
     def refer(self, i: int) -> Process:
         """Someone found abnormal at a residence gate reaches the site's isolation zone (no entry check here)."""
@@ -292,14 +312,14 @@ class SamplingSite:
         if log.first_arrival[i] != log.first_arrival[i]:  # NaN: never reached the site
             log.first_arrival[i] = planned_s
 
-    def leave_or_retry(self, i: int) -> Process:
+    def leave_or_retry(self, i: int) -> Generator[simpy.Event, object, float]:
         """Turned away at a full waiting zone: go home, and perhaps come back later."""
         k = self.log.tries[i] - 1
         if k < self.max_tries and self.draws.retry[i, k]:
             yield self.env.timeout(self.draws.retry_after[i, k])
-            yield from self.visit(i)  # after closing, visit() marks them unserved
-        else:
-            self.log.outcome[i] = TURNED_AWAY
+            return (yield from self.visit(i))  # after closing, visit() marks them unserved
+        self.log.outcome[i] = TURNED_AWAY
+        return self.env.now
 
     def busy(self) -> bool:
         """Still admitting, or someone still waiting for the entry check or a station."""
