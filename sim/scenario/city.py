@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError, model_validator
 from ..errors import Problem, ScenarioError
 from .distributions import Dist, Uniform
 from .schema import ClockSpec, Group, Pooling, Scenario, Site
-from .types import Count, Duration, Model, PositiveCount, PositiveDuration, Rate, Share
+from .types import Duration, Model, PositiveCount, PositiveDuration, Rate, Replications, Seed, Share
 
 
 class SiteTemplate(Model):
@@ -32,7 +32,7 @@ class SiteGroup(Model):
     """`count` sites of one template, each serving `population` residents."""
 
     template: str
-    count: PositiveCount = 1
+    count: PositiveCount = Field(1, le=100_000)
     population: PositiveCount
     district: str = "city"
     name: str | None = None
@@ -60,8 +60,8 @@ class City(Model):
     kind: Literal["city"]
     name: str = Field(min_length=1)
     description: str = ""
-    seed: Count = 0
-    replications: PositiveCount = 1
+    seed: Seed = 0
+    replications: Replications = 1
     clock: ClockSpec
     deadline: PositiveDuration = Field(86400.0, description="every site done within this time from open")
     sample_limit: PositiveDuration = Field(14400.0, description="room-temperature limit, swab → lab")
