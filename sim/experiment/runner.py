@@ -6,6 +6,7 @@ process pools and Dask clusters give identical numbers whatever the number of wo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from ..measure.stats import describe
 from ..measure.timeseries import combine, minute_series
 from ..model.build import run_replication
 from ..queueing import offered_load
+from ..scenario.checks import scenario_warnings
 from ..scenario.schema import Scenario, parse_target
-from ..scenario.staffing import staffing_warnings
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class RunResult:
             "kpis": kpis,
             "targets": check_targets(self.scenario.targets, kpis),
             "sanity": offered_load(self.scenario),
-            "warnings": staffing_warnings(self.scenario),
+            "warnings": scenario_warnings(self.scenario),
         }
 
     def timeseries(self) -> dict[str, np.ndarray]:
@@ -70,16 +71,22 @@ class RunResult:
 
 
 def check_targets(targets: list[str], kpis: dict[str, dict[str, float | None]]) -> list[dict[str, object]]:
-    """Each target with the KPI's mean and whether the mean meets it (None: unknown KPI)."""
+    """Each target with the KPI's mean and whether the mean meets it (None: unknown KPI).
+
+    A KPI that is undefined (mean None or NaN: e.g. a completion time when nobody was swabbed) does not
+    meet any target.
+    """
     ops: dict[str, Callable[[float, float], bool]] = {
         "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
     }  # fmt: skip
     out = []
     for target in targets:
         name, op, value = parse_target(target)
-        mean = kpis.get(name, {}).get("mean")
-        out.append({"target": target, "kpi": name, "op": op, "value": value, "mean": mean,
-                    "met": None if mean is None else ops[op](mean, value)})  # fmt: skip
+        entry = kpis.get(name)
+        mean = None if entry is None else entry.get("mean")
+        defined = mean is not None and not math.isnan(mean)
+        out.append({"target": target, "kpi": name, "op": op, "value": value, "mean": mean if defined else None,
+                    "met": None if entry is None else defined and ops[op](mean, value)})  # fmt: skip
     return out
 
 
