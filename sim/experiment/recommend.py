@@ -8,22 +8,16 @@ differences to ``variants.json`` in the results folder. The report words them fr
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..measure.stats import describe
 from ..scenario.loader import scenario_from_data
 from ..scenario.schema import Scenario
 from .runner import RunResult, run
-
-VARIANTS_FILE = "variants.json"
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,16 @@ def iter_variant_runs(
 def run_variants(
     base: RunResult, out: Path, variants: list[Variant] | None = None, executor: Executor | None = None
 ) -> Path:
-    """Run the variants against `base` and write ``out/variants.json``; return its path."""
+    """Run the variants against `base` and add ``variants.json`` to its results folder `out`; return its path."""
+    from ..results import write_variants  # results sits above experiment; imported late
+
+    return write_variants(variants_document(base, variants, executor), out)
+
+
+def variants_document(
+    base: RunResult, variants: list[Variant] | None = None, executor: Executor | None = None
+) -> dict[str, Any]:
+    """Run the variants against `base`: the content of variants.json."""
     variants = default_variants(base.scenario) if variants is None else variants
     base_summary = base.summary()
     rows = []
@@ -103,7 +106,7 @@ def run_variants(
             "targets": summary["targets"],
             "difference": paired_differences(base, result),
         })  # fmt: skip
-    document = {
+    return {
         "scenario": base.scenario.name,
         "replications": len(base.results),
         "seed": base.seed,
@@ -111,15 +114,3 @@ def run_variants(
         "base": {"kpis": base_summary["kpis"], "targets": base_summary["targets"]},
         "variants": rows,
     }
-    path = out / VARIANTS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n", encoding="utf-8")
-    os.replace(tmp, path)  # atomic: a reader never sees half a file
-    return path
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

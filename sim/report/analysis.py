@@ -439,7 +439,7 @@ def sample_line(results: Results, lang: str) -> str | None:
 def variants_usable(results: Results) -> bool:
     """variants.json belongs to this run: same seed, same replications, same base numbers."""
     v = results.variants
-    if not v:
+    if not v or not results.variants_trusted:
         return False
     if v.get("seed") != results.summary.get("seed") or v.get("replications") != results.summary.get("replications"):
         return False
