@@ -108,8 +108,11 @@ class _Drill(click.Group):
             err.print("interrupted (Ctrl-C)", markup=False)
             sys.exit(INTERRUPTED)
         except click.ClickException as exc:
-            command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "drill"
-            err.print(f"error: {exc.format_message()} (see {command} --help)", markup=False)
+            names, ctx = [], getattr(exc, "ctx", None)
+            while ctx is not None and ctx.parent is not None:  # the subcommand's name, as typed
+                names.insert(0, ctx.info_name or "")
+                ctx = ctx.parent
+            err.print(f"error: {exc.format_message()} (see {' '.join(['drill', *names, '--help'])})", markup=False)
             sys.exit(exc.exit_code)
 
 
@@ -222,13 +225,13 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
                 _build_report(out_dir, lang)
             return
         n = replications or scenario.replications
+        folder = ResultsFolder(out_dir, "site")
         try:
-            with ResultsFolder(out_dir, "site") as folder, open_executor(1 if n == 1 else workers, cluster) as executor, \
-                    _Progress(n) as advance:  # fmt: skip
+            with folder, open_executor(1 if n == 1 else workers, cluster) as executor, _Progress(n) as advance:
                 result = run(scenario, n, seed, executor, on_done=lambda _: advance())
                 paths = write_results(result, folder, str(scenario_file))
         except KeyboardInterrupt:
-            err.print(f"interrupted before the replications finished: {out_dir} is unchanged", markup=False)
+            _interrupted_write(folder)
             raise
         _print_summary(scenario, result.summary())
         out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
@@ -449,13 +452,14 @@ def _run_city(city: City, scenario_file: Path, replications: int | None, seed: i
               workers: int | None, cluster: str | None) -> None:  # fmt: skip
     """A city round: sites in chunks on the executor, a progress bar by sites done."""
     n = replications or city.replications
+    folder = ResultsFolder(out_dir, "city")
     try:
-        with ResultsFolder(out_dir, "city") as folder, open_executor(workers, cluster) as executor, \
+        with folder, open_executor(workers, cluster) as executor, \
                 _Progress(n * len(SiteIndex(city)), "sites") as advance:  # fmt: skip
             result = run_city(city, n, seed, executor, on_sites_done=advance)
             paths = write_city_results(result, folder, str(scenario_file))
     except KeyboardInterrupt:
-        err.print(f"interrupted before the round finished: {out_dir} is unchanged", markup=False)
+        _interrupted_write(folder)
         raise
     summary = result.summary()
     out.print(_kpi_table(f"{city.name} — {n} replication(s), seed {summary['seed']}", summary))
@@ -463,6 +467,15 @@ def _run_city(city: City, scenario_file: Path, replications: int | None, seed: i
     out.print(f"Latest site: #{latest['site']:.0f}, done {latest['completion_min']:.0f} min after opening "
               f"({latest['why']}).", markup=False)  # fmt: skip
     out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
+
+
+def _interrupted_write(folder: ResultsFolder) -> None:
+    """Say what an interruption left in the results folder."""
+    if folder.state == "committing":
+        err.print(f"interrupted while saving: {folder.folder} is incomplete (no run.json); run the scenario again",
+                  markup=False)  # fmt: skip
+    elif folder.state != "committed":
+        err.print(f"interrupted before the replications finished: {folder.folder} is unchanged", markup=False)
 
 
 class _Progress:

@@ -8,6 +8,8 @@ included) the pool's workers are stopped at once rather than left to finish work
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -66,12 +68,13 @@ def open_executor(workers: int | None = None, cluster: str | None = None) -> Ite
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    pool.shutdown(wait=False, cancel_futures=True)
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
     if terminate is not None:
         terminate()
         return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
         process.terminate()
 
 
@@ -86,7 +89,7 @@ def _dask_executor(workers: int | None, cluster: str) -> Iterator[Executor]:
         if cluster == "local":
             local = LocalCluster(
                 n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                dashboard_address=None, preload=["sim.experiment.lifeline"],
+                dashboard_address=None, preload=["sim.experiment.lifeline"], silence_logs=logging.ERROR,
             )  # fmt: skip
             client = Client(local)
         else:
@@ -95,12 +98,23 @@ def _dask_executor(workers: int | None, cluster: str) -> Iterator[Executor]:
         if local is not None:
             local.close()
         raise OptionError(f"cannot reach the Dask scheduler at {cluster}: {exc}") from None
+    quick = False
     try:
         yield client.get_executor()
+    except BaseException:
+        quick = True  # Ctrl-C or an error: do not wait for busy workers to finish politely
+        raise
     finally:
-        client.close()
-        if local is not None:
-            local.close()
+        _close(client, local, timeout=2 if quick else None)
+
+
+def _close(client: Any, local: Any, timeout: float | None) -> None:
+    """Close the client and the local cluster; with a timeout, give up waiting (the workers die with us)."""
+    with contextlib.suppress(TimeoutError, OSError) if timeout else contextlib.nullcontext():
+        client.close(**({"timeout": timeout} if timeout else {}))
+    if local is not None:
+        with contextlib.suppress(TimeoutError, OSError) if timeout else contextlib.nullcontext():
+            local.close(**({"timeout": timeout} if timeout else {}))
 
 
 def slots(executor: Executor) -> int:

@@ -133,6 +133,7 @@ def context(results: Results, lang: str, figures: dict[str, FigureFile]) -> dict
         "day_figures": [f for name, f in figures.items() if name != "site"],
         "kpis": kpi_rows(results, lang),
         "unknown_targets": unknown_targets(results, lang),
+        "warnings": [str(w) for w in s.get("warnings", [])],  # likely mistakes in the scenario (summary.json)
         "kpi_note": t("kpi_note", lang, n=s.get("replications", "—")),
         "bottleneck": bottleneck_lines(results, lang),
         "recommend": recommendations(results, lang),

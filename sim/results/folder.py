@@ -254,6 +254,7 @@ class ResultsFolder:
         self.base = base  # adding to this finished run (update), or None for a new run
         self.run_id = base.run_id if base is not None else new_run_id()
         self.saveable = False
+        self.state = "staging"  # then "committing" (run.json removed), "committed" or "abandoned"
         self._staged: dict[str, Path] = {}  # name → temporary path
         self._removed: set[str] = set()  # names to delete at commit (a report.pdf not written this time)
         self._lock: Any = None
@@ -341,6 +342,7 @@ class ResultsFolder:
     def commit(self) -> Manifest:
         """Put the staged files in place and write run.json last (see the module docstring)."""
         old = read_manifest(self.folder) if self.base is None else self.base
+        self.state = "committing"
         (self.folder / MANIFEST).unlink(missing_ok=True)  # from here until the end, readers refuse the folder
         files = dict(self.base.files) if self.base is not None else {}
         for name, temp in self._staged.items():
@@ -369,12 +371,14 @@ class ResultsFolder:
                             datetime.now(timezone.utc).isoformat(timespec="seconds"), files)  # fmt: skip
         atomic_write(self.folder / MANIFEST, json.dumps(manifest.document(), indent=2) + "\n")
         self.base = manifest
+        self.state = "committed"
         return manifest
 
     def abandon(self) -> None:
         """Drop what was staged; the folder keeps its previous results (an empty new folder is removed)."""
         for name in list(self._staged):
             self.discard(name)
+        self.state = "abandoned"
         try:
             if {p.name for p in self.folder.iterdir()} <= {LOCK}:
                 (self.folder / LOCK).unlink(missing_ok=True)

@@ -38,6 +38,7 @@ _SAFE_TAGS = {
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _CLOCK_LIKE = re.compile(r"^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$")
+_EXPONENT = re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$")  # 1e9: a number in YAML 1.2, text in PyYAML's 1.1
 MAX_FILE_BYTES = 2_000_000  # a large community is ~100 kB; PyYAML reads about 0.25-2 MB/s here
 MAX_NODES = 100_000  # counted while composing (~30,000 nodes/s here): refused within a few seconds
 MAX_VALUES = 500_000  # aliases can repeat a subtree exponentially ("billion laughs"): stop well before memory runs out
@@ -144,6 +145,8 @@ class _Document:
             return None
         if node.style is None and _CLOCK_LIKE.match(node.value):
             return node.value  # YAML 1.1 would read 07:30 as the number 450
+        if node.style is None and node.tag == "tag:yaml.org,2002:str" and _EXPONENT.match(node.value):
+            return float(node.value)
         try:
             return loader.construct_object(node)
         except Exception:  # PyYAML's int/float/bool constructors fail in several ways on odd text ('!!int ')
@@ -322,8 +325,8 @@ def scenario_from_data(
 def located(path: KeyPath, message: str, doc: _Document) -> Problem:
     """A problem at a key path: the file's line, or `--set` for a value that came from an override."""
     line = doc.line_of(path)
-    if line == _FROM_SET:
-        return Problem("--set", None, dotted(path), message)
+    if line == _FROM_SET:  # an override: from --set, or from the option that made this variant (--vary, --key)
+        return Problem(doc.source if doc.source.startswith("--") else "--set", None, dotted(path), message)
     return Problem(doc.source, line, dotted(path), message)
 
 
