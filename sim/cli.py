@@ -120,9 +120,12 @@ def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> floa
     if value is None:
         return None
     try:
-        return parse_size(value)
+        size = parse_size(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    if not size > 0:
+        raise click.BadParameter(f"{value!r} must be greater than 0")
+    return size
 
 
 def _number(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -426,10 +429,14 @@ def search_command(scenario_file: Path, key: str, low: int, high: int, targets: 
     def tried(c: Any) -> None:
         out.print(f"  {key}={c.value}: {c.verdict} after {c.replications} replications", markup=False)
 
-    with ResultsFolder(out_dir, "search") as folder, open_executor(workers, cluster) as executor:
-        result = search(scenario, key, low, high, chosen, seed, executor, batch, max_replications,
-                        min_replications, on_candidate=tried)  # fmt: skip
-        paths = write_search(result, folder)
+    try:
+        with ResultsFolder(out_dir, "search") as folder, open_executor(workers, cluster) as executor:
+            result = search(scenario, key, low, high, chosen, seed, executor, batch, max_replications,
+                            min_replications, on_candidate=tried)  # fmt: skip
+            paths = write_search(result, folder)
+    except KeyboardInterrupt:
+        err.print(f"interrupted before the search decided: {out_dir} is unchanged", markup=False)
+        raise
     header, rows = result.rows()
     table = Table(title=f"{scenario.name}: search over {key} (seed {result.seed})")
     for column in header:

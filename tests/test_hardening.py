@@ -124,7 +124,9 @@ CASES = [
     ("run-unknown-option", ["run", XINHUA, "--bogus"], "No such option '--bogus'"),
     ("run-max-memory-text", ["run", XINHUA, "--max-memory", "lots"], "'lots' is not a size"),
     ("run-max-events-zero", ["run", XINHUA, "--max-events", "0"], "must be greater than 0"),
+    ("validate-max-memory-zero", ["validate", XINHUA, "--max-memory", "0GB"], "'0GB' must be greater than 0"),
     ("run-bad-set", ["run", XINHUA, "--set", "nonsense"], "--set: nonsense: expected key.path=value"),
+    ("run-into-a-sweep-folder", ["run", XINHUA, "--out", "{sweep}"], "holds the results of a sweep run"),
     # --- drill run: valid-looking numbers that would hang or die ---
     ("swab-factor-inf", ["run", XINHUA, "--set", "population.elderly.swab_factor=.inf"],
      "--set: population.elderly.swab_factor: expected a finite number, not inf"),
@@ -175,6 +177,8 @@ CASES = [
     ("sweep-cluster-bogus", ["sweep", XINHUA, "--vary", "pooling.size=5,10", "--cluster", "bogus"], "--cluster"),
     ("sweep-out-proc", ["sweep", XINHUA, "--vary", "pooling.size=5,10", "--out", "/proc/x"], "--out /proc/x"),
     ("sweep-city", ["sweep", XIAN, "--vary", "seed=1,2"], "a city round"),
+    ("sweep-into-a-site-folder", ["sweep", XINHUA, "--vary", "pooling.size=5,10", "--out", "{results}"],
+     "holds the results of a site run (run.json); a sweep run writes its own folder"),
     ("sweep-inf", ["sweep", XINHUA, "--vary", "pooling.size=5,10", "--set", "population.adult.swab_factor=.inf"],
      "population.adult.swab_factor: expected a finite number"),
     # --- drill search ---
@@ -222,7 +226,7 @@ def test_every_command_refuses_broken_input_in_one_located_line(
 
     for module in ("sim.model.build", "sim.experiment.runner", "sim.experiment.city"):
         monkeypatch.setattr(f"{module}.run_replication", no_simulation)
-    before = {p.name: p.stat().st_mtime_ns for p in files["tmp"].rglob("*") if p.is_file()}
+    before = {p: p.stat().st_mtime_ns for p in files["tmp"].rglob("*") if p.is_file() and p.name != ".drill.lock"}
     result = CliRunner().invoke(main, _args(args, files))
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
@@ -231,7 +235,7 @@ def test_every_command_refuses_broken_input_in_one_located_line(
     assert len(lines) == 1, lines
     assert LOCATED.match(lines[0]), lines[0]
     assert fragment in lines[0], lines[0]
-    after = {p.name: p.stat().st_mtime_ns for p in files["tmp"].rglob("*") if p.is_file()}
+    after = {p: p.stat().st_mtime_ns for p in files["tmp"].rglob("*") if p.is_file() and p.name != ".drill.lock"}
     assert after == before  # nothing written, not even a report beside a broken folder
 
 
@@ -623,3 +627,17 @@ def test_sweep_figures_log_no_findfont_lines(tmp_path: Path, caplog: pytest.LogC
         paths = plot_sweep(header, rows, ["k"], tmp_path)
     assert len(paths) == 2
     assert not [r for r in caplog.records if "findfont" in r.getMessage() and r.levelno >= logging.WARNING]
+
+
+def test_files_written_in_place_during_a_run_join_it_and_go_with_it(tmp_path: Path) -> None:
+    """A streaming writer (the event log) writes in place; `include` makes its files part of the run."""
+    from sim.results import ResultsFolder
+
+    with ResultsFolder(tmp_path, "site") as folder:
+        folder.write("replications.csv", "replication\n")
+        (tmp_path / "events.csv").write_text("entity_id\n", encoding="utf-8")
+        folder.include("events.csv")
+    assert "events.csv" in json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["files"]
+    with ResultsFolder(tmp_path, "site") as folder:  # a later run without an event log
+        folder.write("replications.csv", "replication\n")
+    assert not (tmp_path / "events.csv").exists()

@@ -257,6 +257,7 @@ class ResultsFolder:
         self.state = "staging"  # then "committing" (run.json removed), "committed" or "abandoned"
         self._staged: dict[str, Path] = {}  # name → temporary path
         self._removed: set[str] = set()  # names to delete at commit (a report.pdf not written this time)
+        self._included: set[str] = set()  # files another writer put in place during this run (include)
         self._lock: Any = None
 
     @classmethod
@@ -271,6 +272,8 @@ class ResultsFolder:
         try:
             if self.base is not None:
                 self.base = verify(self.folder, (self.kind,))  # again, now that no one else can write
+            else:
+                self._same_kind()
             self._clean_staged()
         except BaseException:
             self._lock.__exit__(None, None, None)
@@ -285,6 +288,16 @@ class ResultsFolder:
                 self.abandon()
         finally:
             self._lock.__exit__(None, None, None)
+
+    def _same_kind(self) -> None:
+        """A new run replaces a run of its own kind only: a sweep never overwrites a site's results."""
+        try:
+            old = read_manifest(self.folder)
+        except ResultsError:
+            return  # a damaged run.json: the new run replaces it
+        if old is not None and old.kind != self.kind:
+            raise ResultsError(f"{self.option} {self.folder}: holds the results of a {old.kind} run (run.json); "
+                               f"a {self.kind} run writes its own folder: choose another {self.option}")  # fmt: skip
 
     def _clean_staged(self) -> None:
         """Drop temporary files a killed writer left (none can be in use: we hold the lock)."""
@@ -332,6 +345,11 @@ class ResultsFolder:
         if temp is not None and temp.exists():
             shutil.rmtree(temp) if temp.is_dir() else temp.unlink()
 
+    def include(self, *names: str) -> None:
+        """Files a streaming writer wrote in place (atomically) during this run, e.g. events.csv: record them at
+        commit, so they belong to this run and are deleted as stale by a later run that does not write them."""
+        self._included.update(names)
+
     def remove(self, name: str) -> None:
         """Delete `name` at commit (a file of an earlier report that this one does not write)."""
         self.discard(name)
@@ -360,6 +378,9 @@ class ResultsFolder:
             elif temp.exists():
                 os.replace(temp, target)
                 files[name] = _hash(target)
+        for name in self._included:
+            if (self.folder / name).is_file():
+                files[name] = _hash(self.folder / name)
         stale = set(old.files) - set(files) if self.base is None and old is not None else set()
         for name in stale | self._removed:  # the previous run's files this one does not write
             files.pop(name, None)
@@ -367,6 +388,7 @@ class ResultsFolder:
                 (self.folder / name).unlink()
         self._staged.clear()
         self._removed.clear()
+        self._included.clear()
         manifest = Manifest(self.folder, self.run_id, self.kind, version(),
                             datetime.now(timezone.utc).isoformat(timespec="seconds"), files)  # fmt: skip
         atomic_write(self.folder / MANIFEST, json.dumps(manifest.document(), indent=2) + "\n")
