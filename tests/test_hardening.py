@@ -38,7 +38,7 @@ XIAN = str(ROOT / "scenarios" / "xian-2021-12-27.yaml")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 # one located line: FILE:LINE: key.path: message, --set/--vary: key.path: message, or error: WHERE: message
 LOCATED = re.compile(
-    r"^(?:\S.*?:\d+: \S+: .+|(?:--set|--vary|--key \S+): \S+: .+|\S+\.yaml: (?:\(top level\)|\S+): .+"
+    r"^(?:\S.*?:\d+: \S+: .+|(?:--set|--vary|--key \S+): \S+: .+|\S+\.(?:yaml|csv): (?:\(top level\)|\S+): .+"
     r"|error: .+)$"
 )
 
@@ -53,6 +53,13 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         handle.truncate(50_000_000)
     made["binary"] = tmp / "binary.yaml"
     made["binary"].write_bytes(b"name: \xff\xfe\x00\x01 drill\n")
+    city = Path(XIAN).read_text(encoding="utf-8").replace("\nsites:\n", "\nsites_table: rows.csv\nsites:\n")
+    made["city-rows"] = tmp / "city-rows.yaml"
+    made["city-rows"].write_text(city, encoding="utf-8")
+    (tmp / "rows.csv").write_text("template,population\n" + "two_stations,1899\n" * 100_001, encoding="utf-8")
+    made["city-binary"] = tmp / "city-binary.yaml"
+    made["city-binary"].write_text(city.replace("rows.csv", "binary.csv"), encoding="utf-8")
+    (tmp / "binary.csv").write_bytes(b"template,population\n\xff\xfe,\x00\n")
     made["file"] = tmp / "a-file"
     made["file"].write_text("not a folder\n", encoding="utf-8")
     base = made["results"] = tmp / "results"
@@ -168,6 +175,8 @@ CASES = [
     ("file-missing", ["run", "{tmp}/missing.yaml"], "cannot read the file"),
     ("file-is-a-folder", ["validate", "{tmp}"], "is a directory"),
     ("run-50MB", ["run", "{huge}", "--out", "{tmp}/never"], "more than the limit of 2,000,000"),
+    ("city-table-rows", ["run", "{city-rows}", "--out", "{tmp}/never"], "rows.csv:100002: sites_table: more than 100,000"),
+    ("city-table-binary", ["validate", "{city-binary}"], "binary.csv: sites_table: cannot read the table"),
     # --- drill sweep ---
     ("sweep-vary-bound", ["sweep", XINHUA, "--vary", "site.sampling.stations=4,100000000"],
      "--vary: site.sampling.stations: Input should be less than or equal to 1000"),
