@@ -108,6 +108,9 @@ class _Drill(click.Group):
             err.print("interrupted (Ctrl-C)", markup=False)
             sys.exit(INTERRUPTED)
         except click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `drill` alone: its help, as click shows it
+                err.print(exc.format_message(), markup=False, highlight=False)
+                sys.exit(exc.exit_code)
             names, ctx = [], getattr(exc, "ctx", None)
             while ctx is not None and ctx.parent is not None:  # the subcommand's name, as typed
                 names.insert(0, ctx.info_name or "")
