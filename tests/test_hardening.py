@@ -35,7 +35,7 @@ XINHUA = str(ROOT / "scenarios" / "xinhua-drill.yaml")
 TAOYUAN = str(ROOT / "scenarios" / "taoyuan-north-west.yaml")
 QINGSHAN = str(ROOT / "scenarios" / "qingshan-road-2.yaml")
 XIAN = str(ROOT / "scenarios" / "xian-2021-12-27.yaml")
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # with cwd=ROOT: `python -m sim` imports this checkout, no other
 # one located line: FILE:LINE: key.path: message, --set/--vary: key.path: message, or error: WHERE: message
 LOCATED = re.compile(
     r"^(?:\S.*?:\d+: \S+: .+|(?:--set|--vary|--key \S+): \S+: .+|\S+\.(?:yaml|csv): (?:\(top level\)|\S+): .+"
@@ -417,7 +417,7 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_folder(tmp_path: P
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; from sim.results import folder_lock\n"
          f"with folder_lock(Path({str(tmp_path)!r})):\n    print('held', flush=True); time.sleep(30)"],
-        env=ENV, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        env=ENV, cwd=ROOT, stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         result = CliRunner().invoke(main, ["run", XINHUA, "-n", "1", "--out", str(tmp_path)])
@@ -531,8 +531,15 @@ def _running(pids: set[int]) -> set[int]:
     return out
 
 
+def _ignores_ctrl_c(pid: int) -> bool:
+    """SIGINT is in the process's ignored set: the lifeline initializer ran (and armed the parent-death signal)."""
+    status = (Path("/proc") / str(pid) / "status").read_text()
+    ignored = int(next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16)
+    return bool(ignored & (1 << (signal.SIGINT - 1)))
+
+
 def _start(args: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "sim", *args], env=ENV, stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "sim", *args], env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
 
 
@@ -555,6 +562,7 @@ def test_workers_die_when_the_sweep_is_killed(how: list[str], tmp_path: Path) ->
     _wait_for(lambda: len(list((tmp_path / "runs").rglob("*.json"))) >= 1 if (tmp_path / "runs").exists() else False)
     workers = _descendants(proc.pid)
     assert len(workers) >= 2
+    assert all(_ignores_ctrl_c(pid) for pid in workers)  # workers (and the resource tracker) leave Ctrl-C to us
     proc.kill()  # SIGKILL: the sweep cannot clean up
     proc.communicate()
     _wait_for(lambda: not _running(workers), timeout=10)
@@ -572,7 +580,7 @@ def test_ctrl_c_stops_a_pool_sweep_with_130_and_keeps_the_finished_runs(tmp_path
     assert kept >= 2
     _wait_for(lambda: not _running(workers), timeout=10)
     again = subprocess.run([sys.executable, "-m", "sim", *SWEEP, "--workers", "1", "--out", str(tmp_path)],
-                           env=ENV, capture_output=True, text=True, timeout=300)  # fmt: skip
+                           env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert again.returncode == 0 and f"{32 - kept} runs computed, {kept} reused" in again.stdout
 
 
