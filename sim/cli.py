@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -14,30 +17,68 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .city_results import write_city_results
-from .errors import DrillError, OptionError, ScenarioError
+from .errors import DrillError, OptionError, Problem, ScenarioError
 from .experiment import open_executor, run
 from .experiment.brief import brief, num, recommendation_line, staffing_line
 from .experiment.city import SiteIndex, run_city
+from .experiment.executors import parse_cluster
 from .experiment.plan import staff_text
-from .experiment.recommend import run_variants
+from .experiment.recommend import variants_document
 from .measure.catalogue import PARTS, is_key, part_of
-from .results import write_results
+from .measure.names import unknown_targets
+from .results import ResultsFolder, folder_lock, write_city_results, write_results, write_variants
 from .scenario import Scenario, load_scenario
+from .scenario.budget import Limits, over_budget, parse_size
+from .scenario.checks import scenario_warnings
 from .scenario.city import City, expand_sites
-from .scenario.staffing import staffing_warnings
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+
+
+class _Interrupts:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is remembered: a library that swallows it cannot make
+    the command carry on (`check` raises it again) or end with exit 0."""
+
+    seen = False
+
+    @classmethod
+    def handler(cls, signum: int, frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.seen:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _catching_interrupts() -> Iterator[None]:
+    _Interrupts.seen = False
+    try:
+        previous = signal.signal(signal.SIGINT, _Interrupts.handler)
+    except ValueError:  # not the main thread (a test runner's thread): leave Ctrl-C alone
+        yield
+        return
+    try:
+        yield
+        _Interrupts.check()  # swallowed somewhere: still an interrupted command
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the project's errors into located messages and exit code 2, never a traceback."""
+    """Turn the project's errors into located messages and exit code 2, never a traceback; Ctrl-C is exit 130."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with _catching_interrupts():
+                return command(*args, **kwargs)
         except ScenarioError as exc:
             for problem in exc.problems:
                 err.print(str(problem), markup=False)
@@ -45,8 +86,63 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except DrillError as exc:
             err.print(f"error: {exc}", markup=False)
             sys.exit(2)
+        except KeyboardInterrupt:
+            err.print("interrupted (Ctrl-C)", markup=False)
+            sys.exit(INTERRUPTED)
+        except OSError as exc:  # the disk is full, a folder vanished: the machine's problem, said in one line
+            if exc.errno == errno.EPIPE:
+                sys.exit(0)  # the reader of our output went away (drill schema | head)
+            where = f": {exc.filename}" if exc.filename else ""
+            err.print(f"error: {exc.strerror or exc}{where}", markup=False)
+            sys.exit(2)
 
     return wrapper
+
+
+class _Drill(click.Group):
+    """The `drill` group: a bad option or argument is one line (`error: ...`), exit 2, like every other error."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs.pop("standalone_mode", None)
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Abort:  # Ctrl-C outside a command (while starting)
+            err.print("interrupted (Ctrl-C)", markup=False)
+            sys.exit(INTERRUPTED)
+        except click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `drill` alone: its help, as click shows it
+                err.print(exc.format_message(), markup=False, highlight=False)
+                sys.exit(exc.exit_code)
+            names, ctx = [], getattr(exc, "ctx", None)
+            while ctx is not None and ctx.parent is not None:  # the subcommand's name, as typed
+                names.insert(0, ctx.info_name or "")
+                ctx = ctx.parent
+            err.print(f"error: {exc.format_message()} (see {' '.join(['drill', *names, '--help'])})", markup=False)
+            sys.exit(exc.exit_code)
+
+
+def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        size = parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if not size > 0:
+        raise click.BadParameter(f"{value!r} must be greater than 0")
+    return size
+
+
+def _number(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number such as 200000000 or 2e8") from None
+    if not number > 0:
+        raise click.BadParameter(f"{value!r} must be greater than 0")
+    return number
 
 
 # Options several commands share, defined once.
@@ -64,9 +160,43 @@ staff_option = click.option(
     help="follow: a change of stations or entry lanes brings the staff its posts need (rosters become 'auto'); "
     "fixed: keep the file's rosters.",
 )  # fmt: skip
+_LIMITS = Limits()
+max_memory_option = click.option(
+    "--max-memory", "max_memory", metavar="SIZE", callback=_size,
+    help=f"Memory one replication may use (default {_LIMITS.memory_bytes / 1e9:g}GB): a larger run is refused before "
+         "it starts, with the estimate and the key responsible.",
+)  # fmt: skip
+max_events_option = click.option(
+    "--max-events", "max_events", metavar="N", callback=_number,
+    help=f"Simulation events one replication may take (default {_LIMITS.events:.0e}; about 130,000-250,000 a second).",
+)  # fmt: skip
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _limits(max_memory: float | None, max_events: float | None) -> Limits:
+    return Limits(max_memory or _LIMITS.memory_bytes, max_events or _LIMITS.events)
+
+
+def _load(scenario_file: Path, overrides: tuple[str, ...], limits: Limits | None = _LIMITS,
+          replications: int | None = None, targets: bool = True) -> Scenario | City:  # fmt: skip
+    """Load and check a scenario before any work: validation, cross-checks, targets' KPI names, the budget."""
+
+    def budget(scenario: Scenario | City) -> list[Any]:
+        if limits is None:
+            return []
+        if isinstance(scenario, City):
+            scenario = expand_sites(scenario, scenario_file.parent)
+        return over_budget(scenario, limits, replications)
+
+    return load_scenario(scenario_file, list(overrides), checks=[unknown_targets, budget] if targets else [budget])
+
+
+def _warn(scenario: Scenario | City) -> None:
+    if isinstance(scenario, Scenario):
+        for warning in scenario_warnings(scenario):
+            err.print(f"warning: {warning}", markup=False)
+
+
+@click.group(cls=_Drill, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drill-sim", message="drill %(version)s")
 def main() -> None:
     """Plan community nucleic-acid testing drills: queues, throughput and completion time."""
@@ -88,52 +218,78 @@ def main() -> None:
 @click.option("--events", "with_events", is_flag=True, help="Also write events.csv: the event log of one replication.")
 @click.option("--events-replication", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
               help="The replication (from 1) whose event log --events writes.")  # fmt: skip
+@max_memory_option
+@max_events_option
 @reports_errors
 def run_command(scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path | None,
                 overrides: tuple[str, ...], workers: int | None, cluster: str | None = None,
                 with_report: bool = False, lang: str = "en", everything: bool = False, with_events: bool = False,
-                events_replication: int = 1) -> None:  # fmt: skip
-    """Run a scenario's replications, print the summary and write the results files."""
-    scenario = load_scenario(scenario_file, list(overrides))
+                events_replication: int = 1, max_memory: float | None = None,
+                max_events: float | None = None) -> None:  # fmt: skip
+    """Run a scenario's replications, print the verdict and the summary, and write the results files.
+
+    Everything is checked before the first replication: the scenario, its budget, --cluster, and that
+    the results folder can be written and no other command is writing it.
+    """
+    cluster = parse_cluster(cluster)
+    scenario = _load(scenario_file, overrides, _limits(max_memory, max_events), replications)
     out_dir = out_dir or Path("results") / scenario_file.stem
-    if isinstance(scenario, City):
-        if with_events:
-            raise OptionError("--events writes the event log of a site scenario, not of a city round")
-        city = expand_sites(scenario, scenario_file.parent)
-        _run_city(city, scenario_file, replications, seed, out_dir, workers, cluster)
-        if with_report:  # a city report (no variants for a city round)
-            _build_report(out_dir, lang)
-        return
-    n = replications or scenario.replications
-    if with_events and events_replication > n:
-        raise OptionError(f"--events-replication {events_replication}: the run has {n} replication(s)")
-    with open_executor(1 if n == 1 else workers, cluster) as executor, _Progress(n) as advance:
-        result = run(scenario, n, seed, executor, on_done=lambda _: advance())
-    paths = write_results(result, out_dir, str(scenario_file))
-    if with_events:
-        from .drill.files import write_replication_events
+    _warn(scenario)
+    with folder_lock(out_dir):  # held to the end: the report joins the folder before another writer may
+        if isinstance(scenario, City):
+            if with_events:
+                raise OptionError("--events writes the event log of a site scenario, not of a city round")
+            city = expand_sites(scenario, scenario_file.parent)
+            _run_city(city, scenario_file, replications, seed, out_dir, workers, cluster)
+            if with_report:  # a city report (no variants for a city round)
+                _build_report(out_dir, lang)
+            return
+        n = replications or scenario.replications
+        if with_events and events_replication > n:
+            raise OptionError(f"--events-replication {events_replication}: the run has {n} replication(s)")
+        folder = ResultsFolder(out_dir, "site")
+        try:
+            with folder, open_executor(1 if n == 1 else workers, cluster) as executor, _Progress(n) as advance:
+                result = run(scenario, n, seed, executor, on_done=lambda _: advance())
+                paths = write_results(result, folder, str(scenario_file))
+                if with_events or with_report:  # the report's replay needs replication 1's event log
+                    from .drill.files import write_replication_events
 
-        paths.update(write_replication_events(scenario, events_replication, result.seed, out_dir))
-    _print_summary(scenario, result.summary(), everything)
-    out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
-    if with_report:
-        with open_executor(1 if n == 1 else workers, cluster) as executor:
-            variants = run_variants(result, out_dir, executor=executor)
-        out.print(recommendation_line(json.loads(variants.read_text(encoding="utf-8"))), markup=False)
-        out.print(f"Variants: {variants}", markup=False)
-        _build_replay(scenario, result.seed, out_dir, lang, events_replication if with_events else None)
-        _build_report(out_dir, lang)
+                    k = events_replication if with_events else 1
+                    events = write_replication_events(scenario, k, result.seed, out_dir)
+                    folder.include(*(path.name for path in events.values()))
+                    paths.update(events)
+        except KeyboardInterrupt:
+            _interrupted_write(folder)
+            raise
+        _print_summary(scenario, result.summary(), everything)
+        out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
+        if with_report:
+            try:
+                with open_executor(1 if n == 1 else workers, cluster) as executor:
+                    document = variants_document(result, executor=executor)
+                out.print(recommendation_line(document), markup=False)
+                out.print(f"Variants: {write_variants(document, out_dir)}", markup=False)
+                _build_replay(out_dir, lang)
+                _build_report(out_dir, lang)
+            except KeyboardInterrupt:
+                err.print(f"interrupted: the results in {out_dir} are saved; build the report with "
+                          f"`drill report {out_dir}`", markup=False)  # fmt: skip
+                raise
 
 
-def _build_replay(scenario: Scenario, seed: int, out_dir: Path, lang: str, written: int | None) -> None:
-    """The report's replay: replication 1's event log (unless --events wrote one) and replay.html."""
-    from .drill.files import write_replication_events
+def _build_replay(out_dir: Path, lang: str, replication: int | None = None, out_file: Path | None = None) -> Any:
+    """replay.html from the folder's event log; written into a results folder, it joins the folder's manifest."""
     from .replay import build_replay
+    from .replay.page import REPLAY_HTML
 
-    if written is None:
-        write_replication_events(scenario, 1, seed, out_dir)
-    replay = build_replay(out_dir, None, None, lang)
+    if out_file is not None or not (out_dir / "run.json").is_file():
+        return build_replay(out_dir, replication, out_file, lang)
+    with ResultsFolder.update(out_dir, ("site",)) as folder:
+        replay = build_replay(out_dir, replication, None, lang)
+        folder.include(REPLAY_HTML)
     out.print(f"Replay: {replay.path}", markup=False)
+    return replay
 
 
 @main.command("report")
@@ -168,14 +324,15 @@ def _build_report(results_dir: Path, lang: str) -> None:
 @main.command("validate")
 @click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
 @overrides_option
+@max_memory_option
+@max_events_option
 @reports_errors
-def validate_command(scenario_file: Path, overrides: tuple[str, ...]) -> None:
-    """Check a scenario file; exit 2 with located messages if it is not valid."""
-    scenario = load_scenario(scenario_file, list(overrides))
+def validate_command(scenario_file: Path, overrides: tuple[str, ...], max_memory: float | None = None,
+                     max_events: float | None = None) -> None:  # fmt: skip
+    """Check a scenario file as `drill run` would (its targets and budget too); exit 2 with located messages."""
+    scenario = _load(scenario_file, overrides, _limits(max_memory, max_events))
     out.print(f"{scenario_file}: valid ({scenario.name})", markup=False)
-    if isinstance(scenario, Scenario):
-        for warning in staffing_warnings(scenario):
-            err.print(f"warning: {warning}", markup=False)
+    _warn(scenario)
 
 
 @main.command("schema")
@@ -199,33 +356,69 @@ def schema_command() -> None:
               help="Sweep folder (default: results/<scenario file stem>/sweep/).")  # fmt: skip
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figure per KPI.")
 @staff_option
+@max_memory_option
+@max_events_option
 @reports_errors
 def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int | None, seed: int | None,
                   overrides: tuple[str, ...], workers: int | None, cluster: str | None, out_dir: Path | None,
-                  no_figures: bool, staff: str = "follow") -> None:  # fmt: skip
+                  no_figures: bool, staff: str = "follow", max_memory: float | None = None,
+                  max_events: float | None = None) -> None:  # fmt: skip
     """Run a grid of variants with common random numbers; resumable (finished runs are kept)."""
-    from .experiment.sweep import Axis, RunStore, run_sweep, write_sweep
-    from .experiment.sweep_plot import plot_sweep
+    from .experiment.sweep import Axis, RunStore, grid, run_sweep, write_sweep
 
-    scenario = load_scenario(scenario_file, list(overrides))
+    cluster = parse_cluster(cluster)
+    limits = _limits(max_memory, max_events)
+    scenario = _load(scenario_file, overrides, limits, replications, targets=False)
+    if isinstance(scenario, City):
+        raise OptionError(f"{scenario_file}: a city round; sweeps vary a site scenario")
     axes = [Axis.parse(v) for v in vary]
     n = replications or scenario.replications
+    _check_variants(grid(scenario, axes), limits, n)
     out_dir = out_dir or Path("results") / scenario_file.stem / "sweep"
+    _warn(scenario)
     total = n
     for axis in axes:
         total *= len(axis.values)
-    with open_executor(workers, cluster) as executor, _Progress(total, "runs") as advance:
-        result = run_sweep(scenario, axes, n, seed, executor, RunStore(out_dir / "runs"), on_done=lambda _: advance(),
-                           staff=staff)  # type: ignore[arg-type]  # fmt: skip
-    paths = write_sweep(result, out_dir)
-    for v in result.variants:
-        if v.scenario.staff is not None:
-            out.print(f"  {v.key}: staff {staff_text(v.scenario)}", markup=False)
-    figures = [] if no_figures else plot_sweep(*result.summary_rows(), result.keys, out_dir / "figures")
+    figures: list[Path] = []
+    with ResultsFolder(out_dir, "sweep") as folder:  # runs/ (the resumable store) is written as runs finish
+        try:
+            with open_executor(workers, cluster) as executor, _Progress(total, "runs") as advance:
+                result = run_sweep(scenario, axes, n, seed, executor, RunStore(out_dir / "runs"),
+                                   on_done=lambda _: advance(), staff=staff)  # type: ignore[arg-type]  # fmt: skip
+        except KeyboardInterrupt:
+            kept = sum(1 for _ in (out_dir / "runs").rglob("*.json"))
+            err.print(f"interrupted: {kept} finished runs are kept in {out_dir / 'runs'}; run the same command "
+                      "again to compute only the rest", markup=False)  # fmt: skip
+            raise
+        paths = write_sweep(result, folder)  # from here on, an interruption still saves the tables
+        for v in result.variants:
+            if v.scenario.staff is not None:
+                out.print(f"  {v.key}: staff {staff_text(v.scenario)}", markup=False)
+        if not no_figures:
+            from .report.sweep import plot_sweep
+
+            try:
+                figures = plot_sweep(*result.summary_rows(), result.keys, folder.directory("figures"),
+                                     between=_Interrupts.check)  # fmt: skip
+            except KeyboardInterrupt:
+                folder.discard("figures")
+                err.print(f"interrupted while drawing the figures: the tables are saved in {out_dir}", markup=False)
+                raise
     out.print(f"{len(result.variants)} variants × {n} replications, seed {result.seed}: "
               f"{result.computed} runs computed, {total - result.computed} reused.", markup=False)  # fmt: skip
     out.print(f"Results: {', '.join(str(p) for p in paths.values())}"
               + (f", {len(figures)} figures in {out_dir / 'figures'}" if figures else ""), markup=False)  # fmt: skip
+
+
+def _check_variants(variants: list[Any], limits: Limits, replications: int) -> None:
+    """Every variant of a sweep or search within the budget, before any of them runs."""
+    problems = []
+    for v in variants:
+        for finding in over_budget(v.scenario, limits, replications):
+            problems.append(Problem("--vary", None, ".".join(str(p) for p in finding.path),
+                                    f"{finding.message} (variant {v.key})"))  # fmt: skip
+    if problems:
+        raise ScenarioError(problems[:1])
 
 
 @main.command("search")
@@ -249,31 +442,56 @@ def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int 
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for search.csv and search.json (default: results/<scenario file stem>/search/).")  # fmt: skip
 @staff_option
+@max_memory_option
+@max_events_option
 @reports_errors
 def search_command(scenario_file: Path, key: str, low: int, high: int, targets: tuple[str, ...], batch: int,
                    min_replications: int, max_replications: int, seed: int | None, overrides: tuple[str, ...],
-                   workers: int | None, cluster: str | None, out_dir: Path | None, staff: str = "follow") -> None:  # fmt: skip
+                   workers: int | None, cluster: str | None, out_dir: Path | None, staff: str = "follow",
+                   max_memory: float | None = None, max_events: float | None = None) -> None:  # fmt: skip
     """The smallest value of KEY meeting every target with 95% confidence (bisection)."""
+    from .experiment.plan import plan_variant
     from .experiment.search import search, write_search
+    from .experiment.verdict import Target
+    from .measure.names import kpi_names, unknown_kpi
 
-    scenario = load_scenario(scenario_file, list(overrides))
+    cluster = parse_cluster(cluster)
+    limits = _limits(max_memory, max_events)
+    scenario = _load(scenario_file, overrides, limits, max_replications, targets=not targets)
+    if isinstance(scenario, City):
+        raise OptionError(f"{scenario_file}: a city round; search varies a site scenario")
     chosen = list(targets) or list(scenario.targets)
     if not chosen:
         raise DrillError("give at least one --target (the scenario has none)")
+    if low > high:
+        raise OptionError(f"--min {low} is above --max {high}")
+    known = kpi_names(scenario)
+    for text in targets:
+        why = unknown_kpi(Target.parse(text).kpi, known)
+        if why is not None:
+            raise OptionError(f"--target {text!r}: {why}")
+    ends = [(value, plan_variant(scenario, {key: value}, staff, source=f"--key {key}"))  # type: ignore[arg-type]
+            for value in sorted({low, high})]  # fmt: skip
+    _check_variants([_Named(f"{key}={value}", s) for value, s in ends], limits, max_replications)
     out_dir = out_dir or Path("results") / scenario_file.stem / "search"
+    _warn(scenario)
 
     def tried(c: Any) -> None:
         staffed = f" (staff: {c.staff})" if c.staff else ""
         out.print(f"  {key}={c.value}: {c.verdict} after {c.replications} replications{staffed}", markup=False)
 
-    with open_executor(workers, cluster) as executor:
-        result = search(scenario, key, low, high, chosen, seed, executor, batch, max_replications,
-                        min_replications, on_candidate=tried, staff=staff)  # type: ignore[arg-type]  # fmt: skip
+    try:
+        with ResultsFolder(out_dir, "search") as folder, open_executor(workers, cluster) as executor:
+            result = search(scenario, key, low, high, chosen, seed, executor, batch, max_replications,
+                            min_replications, on_candidate=tried, staff=staff)  # type: ignore[arg-type]  # fmt: skip
+            paths = write_search(result, folder)
+    except KeyboardInterrupt:
+        err.print(f"interrupted before the search decided: {out_dir} is unchanged", markup=False)
+        raise
     out.print(f"\n{scenario.name}: search over {key} (seed {result.seed})", markup=False)
     for line in search_lines(result):
         out.print(line, markup=False)
     out.print(result.explain(), markup=False)
-    paths = write_search(result, out_dir)
     out.print(f"Results: {', '.join(str(p) for p in paths.values())}", markup=False)
 
 
@@ -290,19 +508,41 @@ def search_lines(result: Any) -> list[str]:
     return lines
 
 
+class _Named:
+    """A scenario with a name for messages, as a sweep's Variant has (for _check_variants)."""
+
+    def __init__(self, key: str, scenario: Scenario):
+        self.key, self.scenario = key, scenario
+
+
 def _run_city(city: City, scenario_file: Path, replications: int | None, seed: int | None, out_dir: Path,
               workers: int | None, cluster: str | None) -> None:  # fmt: skip
     """A city round: sites in chunks on the executor, a progress bar by sites done."""
     n = replications or city.replications
-    with open_executor(workers, cluster) as executor, _Progress(n * len(SiteIndex(city)), "sites") as advance:
-        result = run_city(city, n, seed, executor, on_sites_done=advance)
-    paths = write_city_results(result, out_dir, str(scenario_file))
+    folder = ResultsFolder(out_dir, "city")
+    try:
+        with folder, open_executor(workers, cluster) as executor, \
+                _Progress(n * len(SiteIndex(city)), "sites") as advance:  # fmt: skip
+            result = run_city(city, n, seed, executor, on_sites_done=advance)
+            paths = write_city_results(result, folder, str(scenario_file))
+    except KeyboardInterrupt:
+        _interrupted_write(folder)
+        raise
     summary = result.summary()
     out.print(_kpi_table(f"{city.name} — {n} replication(s), seed {summary['seed']}", summary, everything=True))
     latest = summary["latest_site"]
     out.print(f"Latest site: #{latest['site']:.0f}, done {latest['completion_min']:.0f} min after opening "
               f"({latest['why']}).", markup=False)  # fmt: skip
     out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
+
+
+def _interrupted_write(folder: ResultsFolder) -> None:
+    """Say what an interruption left in the results folder."""
+    if folder.state == "committing":
+        err.print(f"interrupted while saving: {folder.folder} is incomplete (no run.json); run the scenario again",
+                  markup=False)  # fmt: skip
+    elif folder.state != "committed":
+        err.print(f"interrupted before the replications finished: {folder.folder} is unchanged", markup=False)
 
 
 class _Progress:
@@ -516,9 +756,7 @@ def compare_command(scenario_file: Path, records_file: Path, out_dir: Path, repl
 @reports_errors
 def replay_command(results_dir: Path, replication: int | None, out_file: Path | None, lang: str) -> None:
     """Write replay.html: the day animated on the site's layout, from the folder's events.csv."""
-    from .replay import build_replay
-
-    replay = build_replay(results_dir, replication, out_file, lang)
+    replay = _build_replay(results_dir, lang, replication, out_file)
     out.print(f"Replay: {replay.path} ({replay.size_bytes / 1e6:.1f} MB; replication {replay.replication}, "
               f"{replay.people:,} people, {replay.rows:,} events)", markup=False)  # fmt: skip
     for moment in replay.moments:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sim import load_scenario, plan_variant, scenario_from_data, variant
 from sim.cli import main
 from sim.experiment import run
-from sim.experiment.recommend import run_variants
+from sim.experiment.recommend import variants_document
 from sim.experiment.search import search
 from sim.experiment.verdict import Target, verdict
 from sim.measure.kpis import replication_kpis
@@ -155,7 +155,7 @@ def test_gates_as_the_limit_are_named_and_relieved(tmp_path: Path) -> None:
     assert not v["met"] and [r["target"] for r in v["reasons"]] == ["people.unswabbed<=0"]
     assert next(a for a in v["aims"] if a["target"] == "wait.total.p95_min<=30")["verdict"] == "met"
     assert summary["bottleneck"]["binding"] == [{"stage": "gates", "aims": ["people.unswabbed<=0"]}]
-    variants = json.loads(run_variants(result, tmp_path).read_text(encoding="utf-8"))
+    variants = variants_document(result)
     best = next(x for x in variants["variants"] if x["name"] == variants["recommendation"]["variant"])
     assert best["stage"] == "gates" and best["people_added"] == 1
     assert best["changes"] == [{"key": "community.courtyards.0.gates.0.lanes", "from": 1, "to": 2}]
@@ -246,7 +246,7 @@ def test_xinhua_variants_include_a_courier_change(tmp_path: Path) -> None:
     base = run(load_scenario(XINHUA), 4)
     summary = base.summary()
     assert {"stage": "courier", "aims": ["samples.over_limit<=0"]} in summary["bottleneck"]["binding"]
-    variants: dict[str, Any] = json.loads(run_variants(base, tmp_path).read_text(encoding="utf-8"))
+    variants: dict[str, Any] = variants_document(base)
     courier = [v for v in variants["variants"] if v["stage"] == "courier"]
     assert courier and all(c["changes"][0]["key"].startswith("samples.courier.") for c in courier)
     assert any(next(a for a in c["verdict"]["aims"] if a["kpi"] == "samples.over_limit")["verdict"] == "met"

@@ -50,6 +50,7 @@ def test_same_seed_gives_identical_results_files(tmp_path: Path) -> None:
     summaries = [json.loads((d / "summary.json").read_text(encoding="utf-8")) for d in (first, second)]
     for summary in summaries:
         assert summary.pop("created")
+        assert summary.pop("run_id")  # which run wrote the folder (run.json): not a number of the run
     assert summaries[0] == summaries[1]
     assert summaries[0]["seed"] == 7 and summaries[0]["replications"] == 4
 

@@ -238,7 +238,7 @@ def test_set_a_nested_new_key_and_a_list_position() -> None:
 @pytest.mark.parametrize(
     ("override", "path", "fragment"),
     [
-        ("site.sampling.stations=many", "site.sampling.stations", "valid integer"),
+        ("site.sampling.stations=many", "site.sampling.stations", "expected a whole number, not the text 'many'"),
         ("site.sampling.stations=0", "site.sampling.stations", "greater than or equal to 1"),
         ("clock.duration=90", "clock.duration", "90 has no unit"),
         ("site.sampling.swab=12 parsecs", "site.sampling.swab", "unknown time unit 'parsecs'"),

@@ -14,10 +14,10 @@ from report_page import parse_page
 from sim import Scenario, load_scenario, scenario_from_data
 from sim.cli import main
 from sim.experiment import run
-from sim.experiment.recommend import Change, run_variants
+from sim.experiment.recommend import Change, variants_document
 from sim.report import build_report, fonts
 from sim.report.analysis import decimals
-from sim.results import write_results
+from sim.results import seal, write_results, write_variants
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 SEEDS = sorted(SCENARIOS.glob("*.yaml"))
@@ -48,7 +48,7 @@ def xinhua(tmp_path_factory: pytest.TempPathFactory):
     """Xinhua with 3 replications and its variants.json."""
     folder = tmp_path_factory.mktemp("xinhua-variants")
     result = _write_run(load_scenario(SCENARIOS / "xinhua-drill.yaml"), folder, 3)
-    run_variants(result, folder)
+    write_variants(variants_document(result), folder)
     build_report(folder, "en", pdf=False)
     return folder, result
 
@@ -131,8 +131,8 @@ def test_every_kpi_table_number_equals_summary_json(xinhua) -> None:
 def test_variants_share_random_numbers(xinhua, tmp_path: Path) -> None:
     _, base = xinhua
     stations = base.scenario.site.sampling.stations
-    path = run_variants(base, tmp_path, changes=[Change("same", "stations", {"site.sampling.stations": stations}, "")])
-    same = json.loads(path.read_text(encoding="utf-8"))["variants"][0]
+    same = variants_document(base, changes=[Change("same", "stations", {"site.sampling.stations": stations}, "")])
+    same = same["variants"][0]
     for name, diff in same["difference"].items():
         assert diff["mean"] in (0.0, None), name  # an unchanged plan on the same streams gives the same numbers
     assert same["kpis"] == base.summary()["kpis"] and same["changes"] == []
@@ -161,6 +161,7 @@ def test_no_recommendation_without_a_matching_variants_run(xinhua, tmp_path: Pat
     folder, base = xinhua
     for name in ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml"):
         (tmp_path / name).write_bytes((folder / name).read_bytes())
+    seal(tmp_path)  # a folder of these four files, trusted as they are
     html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
     assert "Aims met:" not in html and "No variant runs are saved" in html
     stale = json.loads((folder / "variants.json").read_text(encoding="utf-8"))
@@ -205,6 +206,7 @@ def test_pdf_is_written_or_explained(xinhua, tmp_path: Path, monkeypatch: pytest
     folder, _ = xinhua
     for name in ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml"):
         (tmp_path / name).write_bytes((folder / name).read_bytes())
+    seal(tmp_path)
     import builtins
 
     real_import = builtins.__import__
@@ -262,11 +264,14 @@ def test_minimal_site_without_optional_parts(tmp_path: Path, lang: str) -> None:
 def _copy_results(source: Path, target: Path) -> dict:
     for name in ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml"):
         (target / name).write_bytes((source / name).read_bytes())
+    seal(target)
     return json.loads((target / "summary.json").read_text(encoding="utf-8"))
 
 
 def _save(folder: Path, summary: dict) -> None:
+    """Numbers changed on purpose to drive the wording: the folder is sealed again (run.json trusts them)."""
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    seal(folder)
 
 
 def _headline(folder: Path) -> tuple[str, str]:

@@ -5,7 +5,8 @@ builds the changes that relieve each binding stage (gate lanes, entry lanes with
 with their staff, the rosters, the waiting zone, the buffer zone, the call-up interval and the opening hours,
 the courier's interval or coming for a full box, the lab and the pool size), runs each with the base run's
 seed and replications (the same random streams, so differences are not noise) and writes ``variants.json``:
-every key each variant changed, the staff it needs, its KPIs, its aims and the paired differences.
+every key each variant changed, the staff it needs, its KPIs, its aims and the paired differences
+(`variants_document`; the results layer writes it, `sim.results.write_variants`).
 
 The recommendation is the smallest change that meets every aim (fewest extra people, then fewest keys).
 When no single change does, the closest one (most aims met) is taken as the new plan and the changes that
@@ -20,10 +21,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from ..measure.stats import describe
 from ..scenario.schema import Scenario
@@ -32,7 +30,6 @@ from .bottleneck import SATURATED
 from .plan import plan_variant, staff_needed
 from .runner import RunResult, run
 
-VARIANTS_FILE = "variants.json"
 POOL_SIZES = (5, 10, 20)
 REPAIR_ROUNDS = 3
 
@@ -340,9 +337,9 @@ def _closest(tried: list[Tried], base: Scenario) -> Tried | None:
     return max(tried, key=lambda t: (t.aims_met, -shortfall(t), -people_added(base, t.scenario)))
 
 
-def run_variants(base: RunResult, out: Path, executor: Executor | None = None,
-                 changes: list[Change] | None = None) -> Path:  # fmt: skip
-    """Run the changes that relieve the base run's binding constraints; write ``out/variants.json``."""
+def variants_document(base: RunResult, executor: Executor | None = None,
+                      changes: list[Change] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Run the changes that relieve the base run's binding constraints: the content of variants.json."""
     base_summary = base.summary()
     changes = candidates(base.scenario, base_summary) if changes is None else changes
     tried = [_try(base, change, executor) for change in changes]
@@ -375,12 +372,7 @@ def run_variants(base: RunResult, out: Path, executor: Executor | None = None,
                            "closest": closest.change.name if closest else None,
                            "base_met": bool(base_summary["verdict"]["met"])},
     }  # fmt: skip
-    path = out / VARIANTS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=_json_default) + "\n", encoding="utf-8")
-    tmp.replace(path)  # atomic: a reader never sees half a file
-    return path
+    return document
 
 
 def _merge(first: Change, then: Change) -> Change:
@@ -404,9 +396,3 @@ def _row(base: RunResult, t: Tried) -> dict[str, Any]:
         "verdict": t.summary["verdict"],
         "difference": paired_differences(base, t.result),
     }
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

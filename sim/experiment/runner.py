@@ -19,8 +19,9 @@ from ..measure.stats import describe
 from ..measure.timeseries import combine, minute_series
 from ..model.build import run_replication
 from ..queueing import offered_load
+from ..scenario.checks import scenario_warnings
 from ..scenario.schema import Scenario
-from ..scenario.staffing import staffing_plan, staffing_warnings
+from ..scenario.staffing import staffing_plan
 from ..scenario.units import format_clock
 from .bottleneck import bottleneck
 from .verdict import judge_targets, verdict
@@ -77,7 +78,7 @@ class RunResult:
             "bottleneck": bottleneck(self.scenario, columns, judged["aims"]),
             "staffing": [asdict(plan) for plan in staffing_plan(self.scenario)],
             "sanity": offered_load(self.scenario),
-            "warnings": staffing_warnings(self.scenario),
+            "warnings": scenario_warnings(self.scenario),
         }
 
     def timeseries(self) -> dict[str, np.ndarray]:

@@ -290,15 +290,21 @@ def search_json(result: SearchResult) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def write_search(result: SearchResult, out: Path) -> dict[str, Path]:
-    """Write search.csv (one row per candidate × target) and search.json into `out`."""
+def write_search(result: SearchResult, out: Any) -> dict[str, Path]:
+    """Write search.csv (one row per candidate × target) and search.json into `out` (a path or a ResultsFolder)."""
     import json
 
-    from ..results import atomic_write, csv_text
+    from ..results import ResultsFolder, csv_text, version  # results sits above experiment
     from .sweep import _cell
 
+    if not isinstance(out, ResultsFolder):
+        with ResultsFolder(out, "search") as folder:
+            return write_search(result, folder)
     header, rows = result.rows()
-    paths = {"table": out / "search.csv", "summary": out / "search.json"}
-    atomic_write(paths["table"], csv_text(header, [[_cell(x) for x in row] for row in rows]), encoding="utf-8-sig")
-    atomic_write(paths["summary"], json.dumps(search_json(result), indent=2, ensure_ascii=False) + "\n")
+    document = search_json(result) | {"version": version(), "run_id": out.run_id}
+    paths = {
+        "table": out.write("search.csv", csv_text(header, [[_cell(x) for x in row] for row in rows]), "utf-8-sig"),
+        "summary": out.write("search.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"),
+    }
+    out.saveable = True
     return paths

@@ -292,21 +292,25 @@ def _cell(value: Any) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def write_sweep(result: SweepResult, out: Path) -> dict[str, Path]:
-    """Write replications.csv (tidy), summary.csv (per variant × KPI), summary.json and scenario.yaml."""
-    from ..results import atomic_write, csv_text, scenario_yaml, version
+def write_sweep(result: SweepResult, out: Any) -> dict[str, Path]:
+    """Write replications.csv (tidy), summary.csv (per variant × KPI), summary.json and scenario.yaml.
 
-    paths = {
-        "replications": out / "replications.csv",
-        "summary": out / "summary.csv",
-        "summary_json": out / "summary.json",
-        "scenario": out / "scenario.yaml",
-    }
-    for name in ("replications", "summary"):
-        header, body = result.rows() if name == "replications" else result.summary_rows()
+    `out`: a folder path, or a results.ResultsFolder being written (the CLI holds one for the whole
+    sweep, so the tables and the figures are committed together and runs/ stays beside them).
+    """
+    from ..results import ResultsFolder, csv_text, scenario_yaml, version  # results sits above experiment
+
+    if not isinstance(out, ResultsFolder):
+        with ResultsFolder(out, "sweep") as folder:
+            return write_sweep(result, folder)
+    paths = {}
+    for key, name in (("replications", "replications.csv"), ("summary", "summary.csv")):
+        header, body = result.rows() if key == "replications" else result.summary_rows()
         text = csv_text(header, [[_cell(x) for x in row] for row in body])
-        atomic_write(paths[name], text, encoding="utf-8-sig")
-    summary = summary_json(result) | {"version": version()}
-    atomic_write(paths["summary_json"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    atomic_write(paths["scenario"], scenario_yaml(result.scenario))
+        paths[key] = out.write(name, text, encoding="utf-8-sig")
+    summary = summary_json(result) | {"version": version(), "run_id": out.run_id}
+    paths["summary_json"] = out.write("summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    resolved = scenario_yaml(result.scenario, seed=result.seed, replications=result.replications)
+    paths["scenario"] = out.write("scenario.yaml", resolved)
+    out.saveable = True
     return paths

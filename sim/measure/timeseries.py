@@ -16,16 +16,24 @@ def minute_series(rec: Records) -> dict[str, np.ndarray]:
     """Levels at each whole minute from open to the end of the replication."""
     grid = rec.open_s + 60.0 * np.arange(int(np.ceil((rec.end_s - rec.open_s) / 60.0)) + 1)
     out = {name: level_at(*iv, grid).astype(float) for name, iv in zone_intervals(rec).items()}
-    out["called"] = (
-        (rec.called[None, :] * (rec.call_times[None, :] <= grid[:, None])).sum(axis=1).astype(float)
-        if len(rec.called) else np.zeros(len(grid))
-    )  # fmt: skip
+    out["called"] = called_by(rec.call_times, rec.called, grid)
     out["arrived"] = np.searchsorted(np.sort(rec.people["first_arrival"]), grid, side="right").astype(float)
     swab_end = rec.people["swab_end"]
     out["sampled"] = np.searchsorted(np.sort(swab_end[~np.isnan(swab_end)]), grid, side="right").astype(float)
     out.update(gate_series(rec, grid))  # checkpoint queues, only when the scenario has a community
     out.update(site_series(rec, grid))  # per site, only when the community has several
     return out
+
+
+def called_by(call_times: np.ndarray, called: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Residents called at or before each grid time (buildings not called: NaN times, never counted).
+
+    A cumulative sum over the sorted call times: memory grows with minutes + buildings, not their product.
+    """
+    known = ~np.isnan(call_times)
+    order = np.argsort(call_times[known], kind="stable")
+    cumulative = np.r_[0, np.cumsum(called[known][order])]
+    return cumulative[np.searchsorted(call_times[known][order], grid, side="right")].astype(float)
 
 
 def site_series(rec: Records, grid: np.ndarray) -> dict[str, np.ndarray]:

@@ -46,10 +46,10 @@ from .records import (
     GateLog,
     Sites,
 )
-
-NAN = float("nan")
 from .rng import Streams
 from .site import SamplingSite
+
+NAN = float("nan")
 
 
 def _segments(steps: list[FlowStep], until_s: float) -> list[tuple[float, float, float]]:

@@ -212,7 +212,7 @@ def bottleneck_section(results: Results, lang: str) -> dict[str, Any]:
 def variants_usable(results: Results) -> bool:
     """variants.json belongs to this run: same seed, same replications, same base numbers."""
     v = results.variants
-    if not v or "recommendation" not in v:
+    if not v or not results.variants_trusted or "recommendation" not in v:
         return False
     if v.get("seed") != results.summary.get("seed") or v.get("replications") != results.summary.get("replications"):
         return False

@@ -6,9 +6,7 @@ The report reads saved results only; it never runs the model (variants come from
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..errors import OptionError
+from ..results import ResultsFolder
 from .advice import bottleneck_section, headline, recommendations, tiles
 from .analysis import bottleneck_lines, input_rows, kpi_rows, unknown_targets
 from .city import CITY_FIGURES, city_inputs, city_kpi_rows, city_summary, city_tiles
@@ -109,6 +108,7 @@ def context(results: Results, lang: str, figures: dict[str, FigureFile]) -> dict
         "day_figures": [f for name, f in figures.items() if name != "site"],
         "kpis": kpi_rows(results, lang),
         "unknown_targets": unknown_targets(results, lang),
+        "warnings": [str(w) for w in s.get("warnings", [])],  # likely mistakes in the scenario (summary.json)
         "kpi_note": t("kpi_note", lang, n=s.get("replications", "—")),
         "bottleneck": bottleneck_section(results, lang),
         "bottleneck_details": bottleneck_lines(results, lang),
@@ -125,18 +125,6 @@ def _compare(folder: Path, lang: str) -> dict[str, Any] | None:
     from ..drill.compare_report import compare_section
 
     return compare_section(folder, lang)
-
-
-def _write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # a document to share, not a secret
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_pdf(html_text: str, path: Path) -> str | None:
@@ -181,24 +169,26 @@ def build_report(results_dir: Path | str, lang: str = "en", pdf: bool = True) ->
     if lang not in LANGS:
         raise OptionError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     folder = Path(results_dir)
-    if results_kind(folder) == "city":
-        city = load_city_results(folder)
-        figures = write_figures(city, folder / "figures", figure_language(lang), lang, CITY_FIGURES)
-        ctx, template = city_context(city, lang, figures), "city"
-    else:
-        results = load_results(folder)
-        figures = write_figures(results, folder / "figures", figure_language(lang), text_lang=lang)
-        ctx, template = context(results, lang, figures), "report"
-    html_text = _environment(autoescape=True).get_template(f"{template}.html.j2").render(ctx)
-    md_text = _environment(autoescape=False).get_template(f"{template}.md.j2").render(ctx)
-    report = Report(folder / "report.html", folder / "report.md",
-                    sorted(p for p in (folder / "figures").iterdir() if p.suffix in {".png", ".svg"}))  # fmt: skip
-    _write(report.html, html_text)
-    _write(report.markdown, md_text)
-    if pdf:
-        problem = write_pdf(html_text, folder / "report.pdf")
-        if problem is None:
-            report.pdf = folder / "report.pdf"
+    kind = results_kind(folder)  # verified: a folder this version wrote, unchanged since
+    with ResultsFolder.update(folder, (kind,)) as out:  # the report's files join the folder as one commit
+        figures_dir = out.directory("figures")
+        if kind == "city":
+            city = load_city_results(folder)
+            figures = write_figures(city, figures_dir, figure_language(lang), lang, CITY_FIGURES)
+            ctx, template = city_context(city, lang, figures), "city"
         else:
-            report.notes.append(f"{t('pdf_missing', lang)} ({problem})")
+            results = load_results(folder)
+            figures = write_figures(results, figures_dir, figure_language(lang), text_lang=lang)
+            ctx, template = context(results, lang, figures), "report"
+        html_text = _environment(autoescape=True).get_template(f"{template}.html.j2").render(ctx)
+        md_text = _environment(autoescape=False).get_template(f"{template}.md.j2").render(ctx)
+        report = Report(out.write("report.html", html_text), out.write("report.md", md_text), [])
+        problem = write_pdf(html_text, out.file("report.pdf")) if pdf else "not asked for"
+        if problem is None:
+            report.pdf = out.path("report.pdf")
+        else:
+            out.remove("report.pdf")  # no PDF of an earlier report beside this one
+            if pdf:
+                report.notes.append(f"{t('pdf_missing', lang)} ({problem})")
+    report.figures = sorted(p for p in (folder / "figures").iterdir() if p.suffix in {".png", ".svg"})
     return report

@@ -1,28 +1,29 @@
-"""What the report reads: the files of one results folder. Nothing here runs the model."""
+"""What the report reads: the files of one results folder, once the folder is verified. Nothing here runs the model.
+
+A folder is read only if its run.json vouches for it (results.verify: same version, every file of the
+run unchanged, one run id); each file is then checked for shape, so a damaged file is named, with its
+line, instead of surfacing as a parser's traceback.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import DrillError
-from ..results import read_csv, read_summary
+from ..errors import ScenarioError
+from ..results import KIND_FILES, Manifest, ResultsError, read_csv, read_json, read_summary, verify
 from ..scenario import Scenario, load_scenario
 from ..scenario.city import City
 
-CORE_FILES = ("summary.json", "replications.csv", "timeseries.csv", "scenario.yaml")
-CITY_FILES = ("summary.json", "replications.csv", "sites.csv", "hourly.csv", "lab_backlog.csv", "scenario.yaml")
+CORE_FILES = KIND_FILES["site"]
+CITY_FILES = KIND_FILES["city"]
 VARIANTS_FILE = "variants.json"
 NOT_TIMELINES = ("events.csv", "rejected.csv")  # the event log (large) and rejected drill records: not read here
 Columns = dict[str, Any]
-
-
-class ResultsError(DrillError):
-    """A results folder the report cannot read."""
+__all__ = ["CITY_FILES", "CORE_FILES", "CityResults", "Results", "ResultsError", "load_city_results", "load_results"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Results:
     scenario: Scenario
     variants: dict[str, Any] | None = None
     extra_csv: dict[str, Columns] = field(default_factory=dict)
+    variants_trusted: bool = False  # variants.json was written for this very run (run.json and its run id)
 
     def kpi(self, name: str, stat: str = "mean") -> float | None:
         entry = self.summary["kpis"].get(name)
@@ -71,11 +73,8 @@ def _text(value: object) -> str:
 
 
 def results_kind(folder: Path) -> str:
-    """'city' for a city round's results folder, else 'site' (summary.json says which)."""
-    path = Path(folder) / "summary.json"
-    if not path.is_file():
-        return "site"
-    return "city" if json.loads(path.read_text(encoding="utf-8")).get("kind") == "city" else "site"
+    """'city' for a city round's results folder, else 'site' (run.json says which); ResultsError if untrusted."""
+    return verify(Path(folder)).kind
 
 
 @dataclass(frozen=True)
@@ -95,51 +94,82 @@ class CityResults:
         return None if entry is None else entry.get(stat)
 
 
-def _scenario_of(folder: Path, files: tuple[str, ...], what: str) -> Scenario | City:
-    """The scenario a results folder was run from, once every file it must hold is there."""
-    missing = [name for name in files if not (folder / name).is_file()]
-    if missing:
-        raise ResultsError(f"{folder}: not {what} (missing {', '.join(missing)}); run `drill run` first")
-    return load_scenario(folder / "scenario.yaml")
+def _scenario_of(folder: Path) -> Scenario | City:
+    """The scenario a verified results folder was run from."""
+    try:
+        return load_scenario(folder / "scenario.yaml")
+    except ScenarioError as exc:  # this version wrote it, so it loads; unless the scenario language changed
+        raise ResultsError(f"{folder / 'scenario.yaml'}: does not load ({exc.problems[0]})") from None
+
+
+def _replications(folder: Path, summary: dict[str, Any]) -> Columns:
+    """replications.csv, checked against summary.json: a row per replication, a column per KPI."""
+    path = folder / "replications.csv"
+    columns = read_csv(path, first="replication", empty_is_nan=True)
+    kpis = [name for name in columns if name != "replication"]
+    if kpis != list(summary["kpis"]):
+        raise ResultsError(f"{path}:1: its KPI columns are not those of summary.json; mixed or damaged results")
+    if len(columns["replication"]) != summary["replications"]:
+        raise ResultsError(f"{path}: {len(columns['replication'])} rows for {summary['replications']} replications "
+                           "in summary.json; mixed or damaged results")  # fmt: skip
+    return columns
 
 
 def load_city_results(folder: Path) -> CityResults:
     """Read a city round's results folder written by `drill run CITY.yaml`."""
     folder = Path(folder)
-    city = _scenario_of(folder, CITY_FILES, "a city results folder")
+    verify(folder, ("city",))
+    city = _scenario_of(folder)
     if not isinstance(city, City):
         raise ResultsError(f"{folder}: scenario.yaml is not a city round (kind: city)")
+    summary = read_summary(folder)
     return CityResults(
         folder=folder,
-        summary=read_summary(folder),
-        replications=read_csv(folder / "replications.csv", empty_is_nan=True),
-        sites=read_csv(folder / "sites.csv"),
-        hourly=read_csv(folder / "hourly.csv"),
-        lab_backlog=read_csv(folder / "lab_backlog.csv"),
+        summary=summary,
+        replications=_replications(folder, summary),
+        sites=read_csv(folder / "sites.csv", first="site"),
+        hourly=read_csv(folder / "hourly.csv", first="hour"),
+        lab_backlog=read_csv(folder / "lab_backlog.csv", first="minute"),
         city=city,
     )
 
 
 def load_results(folder: Path) -> Results:
-    """Read a results folder written by `drill run`; optional files are read where present."""
+    """Read a verified results folder written by `drill run`; optional files are read where run.json lists them."""
     folder = Path(folder)
-    scenario = _scenario_of(folder, CORE_FILES, "a results folder")
+    manifest = verify(folder, ("site",))
+    scenario = _scenario_of(folder)
     if not isinstance(scenario, Scenario):
         raise ResultsError(f"{folder}: a city round's results; its report is built by build_city_report")
-    variants = None
-    if (folder / VARIANTS_FILE).is_file():
-        variants = json.loads((folder / VARIANTS_FILE).read_text(encoding="utf-8"))
+    summary = read_summary(folder)
+    variants, trusted = _variants(folder, manifest)
     extra = {
-        path.stem: read_csv(path)
-        for path in sorted(folder.glob("*.csv"))
-        if path.name not in CORE_FILES + NOT_TIMELINES and path.stat().st_size > 0
+        Path(name).stem: read_csv(folder / name)
+        for name in sorted(manifest.files)
+        if "/" not in name
+        and name.endswith(".csv")
+        and name not in CORE_FILES + NOT_TIMELINES
+        and (folder / name).stat().st_size
     }
     return Results(
         folder=folder,
-        summary=read_summary(folder),
-        replications=read_csv(folder / "replications.csv", empty_is_nan=True),
-        timeseries=read_csv(folder / "timeseries.csv"),
+        summary=summary,
+        replications=_replications(folder, summary),
+        timeseries=read_csv(folder / "timeseries.csv", first="minute"),
         scenario=scenario,
         variants=variants,
         extra_csv=extra,
+        variants_trusted=trusted,
     )
+
+
+def _variants(folder: Path, manifest: Manifest) -> tuple[dict[str, Any] | None, bool]:
+    """variants.json where there is one, and whether it belongs to this run (else the report says it is stale)."""
+    path = folder / VARIANTS_FILE
+    if not path.is_file():
+        return None, False
+    try:
+        document = read_json(path)
+    except ResultsError:
+        return {}, False  # damaged: shown as "do not match these results"
+    return document, manifest.trusts(VARIANTS_FILE) and document.get("run_id") == manifest.run_id

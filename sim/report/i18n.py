@@ -188,6 +188,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "met": ("met", "达成"),
     "missed": ("missed", "未达成"),
     "unknown": ("unknown KPI", "未知指标"),
+    "warnings_head": ("Warnings from the checks of the inputs", "输入检查提示"),
     # inputs
     "col_input": ("Input", "输入项"),
     "col_value": ("Value", "取值"),

@@ -16,7 +16,10 @@ from pydantic import Field, ValidationError, model_validator
 from ..errors import Problem, ScenarioError
 from .distributions import Dist, Uniform
 from .schema import ClockSpec, Group, Pooling, Scenario, Site
-from .types import Count, Duration, Model, PositiveCount, PositiveDuration, Rate, Share
+from .types import Duration, Model, PositiveCount, PositiveDuration, Rate, Replications, Seed, Share
+
+MAX_TABLE_BYTES = 20_000_000  # a sites table of 100,000 rows is ~5 MB
+MAX_TABLE_ROWS = 100_000  # site groups (each of `count` sites); Xi'an's 5,077 sites fit in two
 
 
 class SiteTemplate(Model):
@@ -32,7 +35,7 @@ class SiteGroup(Model):
     """`count` sites of one template, each serving `population` residents."""
 
     template: str
-    count: PositiveCount = 1
+    count: PositiveCount = Field(1, le=100_000)
     population: PositiveCount
     district: str = "city"
     name: str | None = None
@@ -60,8 +63,8 @@ class City(Model):
     kind: Literal["city"]
     name: str = Field(min_length=1)
     description: str = ""
-    seed: Count = 0
-    replications: PositiveCount = 1
+    seed: Seed = 0
+    replications: Replications = 1
     clock: ClockSpec
     deadline: PositiveDuration = Field(86400.0, description="every site done within this time from open")
     sample_limit: PositiveDuration = Field(14400.0, description="room-temperature limit, swab → lab")
@@ -142,9 +145,16 @@ def read_sites_table(path: Path) -> list[tuple[int, dict[str, Any]]]:
     problems: list[Problem] = []
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
+        size = path.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            raise ScenarioError([Problem(str(path), None, "sites_table", f"the table is {size:,} bytes, more than "
+                                         f"the limit of {MAX_TABLE_BYTES:,}")])  # fmt: skip
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             for line, row in enumerate(reader, start=2):
+                if line - 1 > MAX_TABLE_ROWS:
+                    raise ScenarioError([Problem(str(path), line, "sites_table", f"more than {MAX_TABLE_ROWS:,} rows; "
+                                                 "give sites of one kind one row with a count")])  # fmt: skip
                 data: dict[str, Any] = {k.strip(): v.strip() for k, v in row.items() if k and v and v.strip()}
                 for key in ("population", "count"):
                     if key in data:
@@ -153,7 +163,7 @@ def read_sites_table(path: Path) -> list[tuple[int, dict[str, Any]]]:
                         except ValueError:
                             problems.append(Problem(str(path), line, key, f"{data[key]!r} is not a whole number"))
                 rows.append((line, data))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ScenarioError([Problem(str(path), None, "sites_table", f"cannot read the table: {exc}")]) from None
     if problems:
         raise ScenarioError(problems)

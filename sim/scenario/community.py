@@ -56,7 +56,7 @@ class Gate(Model):
     """A gate of a courtyard: lanes (one checker each), shared by both directions or one set per direction."""
 
     name: str | None = Field(None, description="letters, digits, '-' and '_' (used in KPI names)")
-    lanes: PositiveCount = 1
+    lanes: PositiveCount = Field(1, le=1_000)
     layout: Literal["shared", "separate"] | None = Field(None, description="default: community.layout")
 
     @model_validator(mode="after")

@@ -14,7 +14,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from .types import _DURATION_SCHEMA as DURATION_JSON_SCHEMA
-from .types import Duration, Model, PositiveDuration
+from .types import Duration, Model, PositiveDuration, Real
 
 
 class _Dist(Model):
@@ -105,7 +105,7 @@ class _MeanCv(_Dist):
     """Families given by mean and coefficient of variation, the two numbers a stopwatch study yields."""
 
     mean: PositiveDuration
-    cv: float = Field(gt=0.0, le=10.0, description="coefficient of variation (std / mean)")
+    cv: Real = Field(gt=0.0, le=10.0, description="coefficient of variation (std / mean)")
 
 
 class Lognormal(_MeanCv):

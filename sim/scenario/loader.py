@@ -3,6 +3,12 @@
 Every problem becomes ``FILE:LINE: key.path: message``. The YAML node tree is walked by
 hand so that each value keeps its line, duplicate keys are refused (PyYAML would keep
 the last one silently), and no tag can construct a Python object.
+
+Size is limited before any real work: a file larger than MAX_FILE_BYTES is not read, PyYAML's
+composer stops at MAX_NODES nodes (counted as it builds them, aliases included), and the walk
+stops at MAX_VALUES values (aliases can repeat a subtree exponentially). After validation the
+cross-checks of `checks.py` (and any a caller adds, such as the resource budget) are located
+like validation errors.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
+from .checks import Finding, scenario_errors
 from .city import City
 from .schema import Scenario
 
@@ -30,12 +38,37 @@ _SAFE_TAGS = {
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _CLOCK_LIKE = re.compile(r"^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$")
+_EXPONENT = re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$")  # 1e9: a number in YAML 1.2, text in PyYAML's 1.1
+MAX_FILE_BYTES = 2_000_000  # a large community is ~100 kB; PyYAML reads about 0.25-2 MB/s here
+MAX_NODES = 100_000  # counted while composing (~30,000 nodes/s here): refused within a few seconds
 MAX_VALUES = 500_000  # aliases can repeat a subtree exponentially ("billion laughs"): stop well before memory runs out
 _FROM_SET = 0  # the line recorded for values that came from `--set`
 
+Check = Callable[[Any], Iterable[Finding]]  # a cross-check run after validation: (key path, message) findings
+
 
 class _TooLarge(Exception):
-    """The document expands to more than MAX_VALUES values."""
+    """The document has more than MAX_NODES nodes or expands to more than MAX_VALUES values."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+class _CountingLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that stops composing after MAX_NODES nodes (an alias counts as one)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            mark = self.peek_event().start_mark
+            raise _TooLarge(f"more than {MAX_NODES:,} YAML nodes; a scenario is far smaller "
+                            f"(list many sites in a sites_table CSV)", mark.line + 1)  # fmt: skip
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 class _Document:
@@ -61,7 +94,7 @@ class _Document:
         self.lines.setdefault(path, node.start_mark.line + 1)
         self._values += 1
         if self._values > MAX_VALUES:
-            raise _TooLarge
+            raise _TooLarge(f"the document expands to more than {MAX_VALUES:,} values (aliases?)")
         if id(node) in self._open:
             self.problem(path, "an alias refers to the mapping or list that contains it")
             return None
@@ -112,6 +145,8 @@ class _Document:
             return None
         if node.style is None and _CLOCK_LIKE.match(node.value):
             return node.value  # YAML 1.1 would read 07:30 as the number 450
+        if node.style is None and node.tag == "tag:yaml.org,2002:str" and _EXPONENT.match(node.value):
+            return float(node.value)
         try:
             return loader.construct_object(node)
         except Exception:  # PyYAML's int/float/bool constructors fail in several ways on odd text ('!!int ')
@@ -139,8 +174,11 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
 
 def _parse_yaml(text: str, doc: _Document, path: KeyPath = ()) -> Any:
     loader: yaml.SafeLoader | None = None
+    if len(text) > MAX_FILE_BYTES:
+        doc.problems.append(Problem(doc.source, None, dotted(path), _too_big(len(text), "characters")))
+        return None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _CountingLoader(text)
         node = loader.get_single_node()
         if node is None:
             return {}
@@ -150,9 +188,8 @@ def _parse_yaml(text: str, doc: _Document, path: KeyPath = ()) -> Any:
         doc.problems.append(Problem(doc.source, line, dotted(path), f"not valid YAML: {reason}"))
     except RecursionError:
         doc.problems.append(Problem(doc.source, None, dotted(path), "not valid YAML: nested too deeply"))
-    except _TooLarge:
-        doc.problems.append(Problem(doc.source, None, dotted(path),
-                                    f"the document expands to more than {MAX_VALUES:,} values (aliases?)"))  # fmt: skip
+    except _TooLarge as exc:
+        doc.problems.append(Problem(doc.source, exc.line, dotted(path), str(exc)))
     finally:
         if loader is not None:
             loader.dispose()
@@ -212,20 +249,39 @@ def apply_overrides(data: dict[str, Any], overrides: list[str], doc: _Document) 
             doc.lines[typed[:depth]] = _FROM_SET
 
 
-def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario | City:
-    """Read, override and validate a scenario file; raise ScenarioError on any problem."""
-    source = str(path)
-    doc = _Document(source)
+def _too_big(size: int, unit: str) -> str:
+    return f"the scenario is {size:,} {unit}, more than the limit of {MAX_FILE_BYTES:,} (list many sites in a sites_table CSV)"
+
+
+def read_text(path: str | Path, source: str, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text, refused before reading if it is larger than `limit` bytes."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)  # not stat(): a pipe or /dev/zero has no size
+        if len(raw) > limit:
+            raise ScenarioError([Problem(source, None, "", _too_big(Path(path).stat().st_size or len(raw), "bytes"))])
+        return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(source, None, "", f"cannot read the file: {exc}")]) from None
-    return scenario_from_text(text, source, overrides, doc)
+
+
+def load_scenario(
+    path: str | Path, overrides: list[str] | None = None, checks: Sequence[Check] = ()
+) -> Scenario | City:
+    """Read, override and validate a scenario file; raise ScenarioError on any problem.
+
+    `checks`: further cross-checks run on the valid scenario, their findings located by file and line
+    like validation errors (the command line adds the resource budget and the targets' KPI names).
+    """
+    source = str(path)
+    text = read_text(path, source)
+    return scenario_from_text(text, source, overrides, _Document(source), checks)
 
 
 def scenario_from_text(
-    text: str, source: str = "<text>", overrides: list[str] | None = None, doc: _Document | None = None
-) -> Scenario | City:
+    text: str, source: str = "<text>", overrides: list[str] | None = None, doc: _Document | None = None,
+    checks: Sequence[Check] = (),
+) -> Scenario | City:  # fmt: skip
     """Parse YAML text safely and validate it (a Scenario; a City for `kind: city`)."""
     doc = doc or _Document(source)
     data = _parse_yaml(text, doc)
@@ -233,17 +289,19 @@ def scenario_from_text(
         raise ScenarioError(doc.problems)
     if not isinstance(data, dict):
         raise ScenarioError([Problem(source, 1, "", "a scenario is a mapping of keys (name:, site:, ...)")])
-    return scenario_from_data(data, source, overrides, doc, model=_root_model(data))
+    return scenario_from_data(data, source, overrides, doc, model=_root_model(data), checks=checks)
 
 
 def scenario_from_data(
     data: dict[str, Any], source: str = "<data>", overrides: list[str] | None = None,
     doc: _Document | None = None,
     model: type[BaseModel] = Scenario,
+    checks: Sequence[Check] = (),
 ) -> Any:  # fmt: skip
     """Validate plain data (as from YAML); used by the loader and by notebooks' variants.
 
-    `data` is not changed: the overrides apply to a copy.
+    `data` is not changed: the overrides apply to a copy. After validation the scenario's own
+    cross-checks run (checks.scenario_errors), then `checks`; every finding is a located problem.
     """
     doc = doc or _Document(source)
     data = copy.deepcopy(data)
@@ -252,9 +310,25 @@ def scenario_from_data(
     if doc.problems:
         raise ScenarioError(doc.problems)
     try:
-        return model.model_validate(data)
+        scenario = model.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError([_locate(error, data, doc, model) for error in exc.errors()]) from None
+    findings = list(scenario_errors(scenario))
+    for check in checks:
+        if findings:  # a later check (the budget) may assume the earlier ones passed
+            break
+        findings = list(check(scenario))
+    if findings:
+        raise ScenarioError([located(f.path, f.message, doc) for f in findings])
+    return scenario
+
+
+def located(path: KeyPath, message: str, doc: _Document) -> Problem:
+    """A problem at a key path: the file's line, or `--set` for a value that came from an override."""
+    line = doc.line_of(path)
+    if line == _FROM_SET:  # an override: from --set, or from the option that made this variant (--vary, --key)
+        return Problem(doc.source if doc.source.startswith("--") else "--set", None, dotted(path), message)
+    return Problem(doc.source, line, dotted(path), message)
 
 
 def resolve_trace(data: dict[str, Any], source: str, doc: _Document) -> None:
@@ -430,8 +504,4 @@ def _locate(error: Any, data: dict[str, Any], doc: _Document, root: type[BaseMod
         # a cross-check of the whole scenario names the key it is about ("community.control: ...")
         path = tuple(int(p) if p.isdigit() else p for p in named.group(1).split("."))
         message = named.group(2)
-    line = doc.line_of(path)
-    source = doc.source
-    if line == _FROM_SET:
-        source, line = "--set", None
-    return Problem(source, line, dotted(path), message)
+    return located(path, message, doc)

@@ -13,7 +13,9 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from .community import Community
 from .distributions import Dist, Exponential, Uniform
 from .staffing import Doorstep, Recall, Samples, Staff, check_parts
-from .types import Clock, Count, Duration, Model, PositiveCount, PositiveDuration, Rate, Share
+from .types import Clock, Duration, Flag, Model, PositiveCount, PositiveDuration, Rate, Real, Replications, Seed, Share
+
+MAX_STATIONS = 1_000  # stations, entry lanes: a site is a few dozen at most
 
 
 class ClockSpec(Model):
@@ -46,10 +48,10 @@ class Building(Model):
     residents: PositiveCount
     at: Clock | None = Field(None, description="call time; else start + position × interval")
     turnout: Share | None = Field(None, description="overrides callup.turnout")
-    sealed: bool | None = Field(
+    sealed: Flag | None = Field(
         None, description="one tube per household (sealed compound, 封闭小区); default pooling.per_household"
     )
-    household_size: float | None = Field(
+    household_size: Real | None = Field(
         None, ge=1, le=20, description="mean people per household; default pooling.household_size"
     )
 
@@ -128,15 +130,15 @@ class Group(Model):
     """A population group with its own time factors (e.g. the elderly take longer)."""
 
     share: Share
-    registration_factor: float = Field(1.0, gt=0)
-    swab_factor: float = Field(1.0, gt=0)
-    priority: bool = Field(False, description="served first from the priority lane")
+    registration_factor: Real = Field(1.0, gt=0, le=100, description="times the registration time")
+    swab_factor: Real = Field(1.0, gt=0, le=100, description="times the swab time")
+    priority: Flag = Field(False, description="served first from the priority lane")
 
 
 class EntryCheck(Model):
     """Temperature and health-code check at the entrance."""
 
-    lanes: PositiveCount = 1
+    lanes: PositiveCount = Field(1, le=MAX_STATIONS)
     time: Dist
     abnormal: Share = Field(0.0, description="share found with fever or a yellow/red code")
 
@@ -146,7 +148,7 @@ class Retry(Model):
 
     share: Share = 1.0
     after: Dist = Uniform(dist="uniform", low="20min", high="60min")
-    max_tries: PositiveCount = 1
+    max_tries: PositiveCount = Field(1, le=100)
 
 
 class Waiting(Model):
@@ -166,7 +168,7 @@ class Waiting(Model):
 class Sampling(Model):
     """Sampling stations (采样区): one registrar and one sampler each."""
 
-    stations: PositiveCount
+    stations: PositiveCount = Field(le=MAX_STATIONS)
     registration: Dist | None = None
     swab: Dist
 
@@ -205,8 +207,8 @@ class Pooling(Model):
     """Swabs per tube (混采); households of sealed compounds (封闭小区) fill one tube each."""
 
     size: PositiveCount = Field(1, le=50, description="swabs per tube (1, 5, 10, 20 in practice)")
-    per_household: bool = Field(False, description="every call-up building is sealed: one tube per household")
-    household_size: float = Field(2.1, ge=1, le=20, description="mean people per household (at least 1 each)")
+    per_household: Flag = Field(False, description="every call-up building is sealed: one tube per household")
+    household_size: Real = Field(2.1, ge=1, le=20, description="mean people per household (at least 1 each)")
 
     def sealed(self, building: Building) -> bool:
         return building.sealed if building.sealed is not None else self.per_household
@@ -231,8 +233,8 @@ class Scenario(Model):
 
     name: str = Field(min_length=1)
     description: str = ""
-    seed: Count = 0
-    replications: PositiveCount = 20
+    seed: Seed = 0
+    replications: Replications = 20
     clock: ClockSpec
     warmup: Duration = 0.0
     arrivals: Arrivals

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, model_validator
 
 from .distributions import Dist, Fixed, Uniform
-from .types import Clock, Count, Duration, Model, PositiveCount, PositiveDuration, Share
+from .types import Clock, Count, Duration, Flag, Model, PositiveCount, PositiveDuration, Real, Share
 
 if TYPE_CHECKING:
     from .schema import Scenario
@@ -48,7 +48,7 @@ class Role(Model):
     rest: Duration = Field(30 * 60, description="rest between stretches")
     meal: Meal | None = None
     no_show: Share = Field(0.0, description="chance that a rostered person does not turn up")
-    stagger: bool = Field(
+    stagger: Flag = Field(
         True, description="spread the changes: post k of n ends its first stretch after (k+1)/n of it"
     )
     hand_disinfection: Duration = Field(0.0, description="after every swab (samplers only)")
@@ -106,8 +106,8 @@ class Courier(Model):
 
     every: PositiveDuration | None = Field(2 * 3600, description="scheduled pickups, the first at start")
     start: Clock | None = Field(None, description="first scheduled pickup; default clock.open + every")
-    when_full: bool = Field(True, description="also come as soon as a box is full")
-    final: bool = Field(True, description="come once more when the last tube of the session is sealed")
+    when_full: Flag = Field(True, description="also come as soon as a box is full")
+    final: Flag = Field(True, description="come once more when the last tube of the session is sealed")
     until: Clock | None = Field(None, description="no pickups after this clock time (tubes left: not delivered)")
     travel: Dist = Fixed(value="30min")
 
@@ -115,7 +115,7 @@ class Courier(Model):
 class Lab(Model):
     """The laboratory: a tube rate, or machines running batches; then a reporting delay."""
 
-    tubes_per_hour: float | None = Field(None, gt=0)
+    tubes_per_hour: Real | None = Field(None, gt=0, le=10_000_000)
     machines: PositiveCount | None = None
     run_time: PositiveDuration | None = None
     batch: PositiveCount | None = None
@@ -143,7 +143,7 @@ class Samples(Model):
 class Recall(Model):
     """Positive pools: every member of a positive tube is re-swabbed into a single tube."""
 
-    prevalence: float = Field(ge=0, le=10_000, description="positives per 10,000 people swabbed")
+    prevalence: Real = Field(ge=0, le=10_000, description="positives per 10,000 people swabbed")
     by: Literal["site", "doorstep"] = "site"
     delay: Dist = Uniform(dist="uniform", low="30min", high="90min")
 
@@ -153,7 +153,7 @@ class Doorstep(Model):
 
     teams: PositiveCount = 1
     households: Count
-    people_per_household: PositiveCount = 1
+    people_per_household: PositiveCount = Field(1, le=20)
     start: Clock | None = Field(None, description="default clock.open")
     walk: Dist = Fixed(value="5min")
     per_household: Dist = Fixed(value="4min")

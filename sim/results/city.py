@@ -1,4 +1,4 @@
-"""Results files of a city round (same atomic, spreadsheet-friendly writing as a site run).
+"""Results files of a city round (the same folder protocol and spreadsheet-friendly files as a site run).
 
 summary.json and replications.csv keep the contract of a site run; beside them:
 sites.csv (one row per site and replication, for maps and drill-down), hourly.csv
@@ -14,23 +14,27 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from .experiment.city import CityResult, SiteIndex
-from .measure.stats import t_interval
-from .results import _fmt, atomic_write, csv_text, version
-from .scenario.units import format_clock
+from ..experiment.city import CityResult, SiteIndex
+from ..measure.stats import t_interval
+from ..scenario.units import format_clock
+from .files import REPLICATIONS, SCENARIO, SUMMARY, csv_text, fmt, scenario_yaml, version
+from .folder import ResultsFolder
 
 
 def _fmt_ci(value: float) -> str:
     """An interval end; empty where one replication gives no interval."""
-    return "" if math.isnan(value) else _fmt(value)
+    return "" if math.isnan(value) else fmt(value)
 
 
-def write_city_results(result: CityResult, out: Path, source: str | None = None) -> dict[str, Path]:
+def write_city_results(result: CityResult, out: Path | ResultsFolder, source: str | None = None) -> dict[str, Path]:
+    if not isinstance(out, ResultsFolder):
+        with ResultsFolder(out, "city") as folder:
+            return write_city_results(result, folder, source)
+    folder = out
     city, reps = result.city, result.replications
     summary = result.summary()
-    summary.update({"scenario_file": source, "version": version(),
+    summary.update({"scenario_file": source, "version": version(), "run_id": folder.run_id,
                     "created": datetime.now(timezone.utc).isoformat(timespec="seconds")})  # fmt: skip
     names = result.kpi_names
     index = SiteIndex(city)
@@ -39,7 +43,7 @@ def write_city_results(result: CityResult, out: Path, source: str | None = None)
         for row in rep.rows:
             group = index.group(int(row["site"]))
             site_rows.append([int(row["site"]), group.name or "", group.district, group.template,
-                              *(_fmt(row[c]) for c in list(row)[1:])])  # fmt: skip
+                              *(fmt(row[c]) for c in list(row)[1:])])  # fmt: skip
     site_header = ["site", "name", "district", "template", *list(reps[0].rows[0])[1:]]
     by_hour = np.array([r.swabbed_by_hour for r in reps], dtype=float)  # (replications, hours)
     cumulative = np.cumsum(by_hour, axis=1)
@@ -48,30 +52,25 @@ def write_city_results(result: CityResult, out: Path, source: str | None = None)
     hourly = []
     for h in range(last):
         each, total = t_interval(by_hour[:, h]), t_interval(cumulative[:, h])
-        hourly.append([h, format_clock(city.clock.open + 3600 * h), _fmt(hours[h]), *map(_fmt_ci, each),
-                       _fmt(cumulative[:, h].mean()), *map(_fmt_ci, total)])  # fmt: skip
+        hourly.append([h, format_clock(city.clock.open + 3600 * h), fmt(hours[h]), *map(_fmt_ci, each),
+                       fmt(cumulative[:, h].mean()), *map(_fmt_ci, total)])  # fmt: skip
     backlog = np.mean([[b.waiting for b in r.backlogs] for r in reps], axis=0)  # (labs, minutes)
     end = max(int(np.max(np.nonzero(backlog.sum(axis=0))[0])) + 11 if backlog.any() else 0, last * 60)
     minutes = range(0, min(end, backlog.shape[1]), 10)
-    lab_rows = [[m, format_clock(city.clock.open + 60 * m), *(_fmt(backlog[k, m]) for k in range(len(city.labs)))]
+    lab_rows = [[m, format_clock(city.clock.open + 60 * m), *(fmt(backlog[k, m]) for k in range(len(city.labs)))]
                 for m in minutes]  # fmt: skip
-    paths = {
-        "summary": out / "summary.json",
-        "replications": out / "replications.csv",
-        "sites": out / "sites.csv",
-        "hourly": out / "hourly.csv",
-        "lab_backlog": out / "lab_backlog.csv",
-        "scenario": out / "scenario.yaml",
-    }
-    atomic_write(paths["summary"], json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    atomic_write(paths["replications"], csv_text(["replication", *names],
-                 [[r.replication, *(_fmt(r.kpis[n]) for n in names)] for r in reps]), encoding="utf-8-sig")  # fmt: skip
-    atomic_write(paths["sites"], csv_text(site_header, site_rows), encoding="utf-8-sig")
     hourly_header = ["hour", "clock", "swabbed", "swabbed_ci_low", "swabbed_ci_high",
                      "swabbed_cumulative", "swabbed_cumulative_ci_low", "swabbed_cumulative_ci_high"]  # fmt: skip
-    atomic_write(paths["hourly"], csv_text(hourly_header, hourly),
-                 encoding="utf-8-sig")  # fmt: skip
-    atomic_write(paths["lab_backlog"], csv_text(["minute", "clock", *(lab.name for lab in city.labs)], lab_rows),
-                 encoding="utf-8-sig")  # fmt: skip
-    atomic_write(paths["scenario"], yaml.safe_dump(city.model_dump(mode="json"), allow_unicode=True, sort_keys=False))
+    replication_rows = [[r.replication, *(fmt(r.kpis[n]) for n in names)] for r in reps]
+    bom = "utf-8-sig"
+    paths = {
+        "summary": folder.write(SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),
+        "replications": folder.write(REPLICATIONS, csv_text(["replication", *names], replication_rows), bom),
+        "sites": folder.write("sites.csv", csv_text(site_header, site_rows), bom),
+        "hourly": folder.write("hourly.csv", csv_text(hourly_header, hourly), bom),
+        "lab_backlog": folder.write("lab_backlog.csv",
+                                    csv_text(["minute", "clock", *(lab.name for lab in city.labs)], lab_rows), bom),
+        "scenario": folder.write(SCENARIO, scenario_yaml(city, seed=result.seed, replications=len(reps))),
+    }  # fmt: skip
+    folder.saveable = True
     return paths

@@ -4,11 +4,11 @@ with the 95% interval as a band. Drawn from the sweep's summary rows only (never
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-FONT_FAMILY = ["DejaVu Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei"]
+from .fonts import font_families
 
 
 def _value(value: Any, fallback: Any = None) -> float:
@@ -19,11 +19,13 @@ def _value(value: Any, fallback: Any = None) -> float:
     return float("nan")
 
 
-def plot_sweep(header: Sequence[str], rows: Sequence[Sequence[Any]], keys: Sequence[str], out: Path) -> list[Path]:
-    """One PNG per KPI in `out`; returns their paths. `header`/`rows` are SweepResult.summary_rows()."""
-    import matplotlib
+def plot_sweep(header: Sequence[str], rows: Sequence[Sequence[Any]], keys: Sequence[str], out: Path,
+               between: Callable[[], None] | None = None) -> list[Path]:  # fmt: skip
+    """One PNG per KPI in `out`; returns their paths. `header`/`rows` are SweepResult.summary_rows().
 
-    matplotlib.use("Agg")
+    `between` is called after each figure (the command line raises there if Ctrl-C was pressed).
+    The font list holds only installed families, so matplotlib has nothing to warn about per label.
+    """
     import matplotlib.pyplot as plt
 
     col = {name: k for k, name in enumerate(header)}
@@ -34,7 +36,7 @@ def plot_sweep(header: Sequence[str], rows: Sequence[Sequence[Any]], keys: Seque
     kpis = list(dict.fromkeys(row[col["kpi"]] for row in rows))
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    with plt.rc_context({"font.family": FONT_FAMILY}):
+    with plt.rc_context({"font.family": font_families()}):
         for kpi in kpis:
             fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)
             lines: dict[tuple[Any, ...], list[Sequence[Any]]] = {}
@@ -62,4 +64,6 @@ def plot_sweep(header: Sequence[str], rows: Sequence[Sequence[Any]], keys: Seque
             fig.savefig(path)
             plt.close(fig)
             paths.append(path)
+            if between is not None:
+                between()
     return paths
