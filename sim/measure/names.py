@@ -24,14 +24,21 @@ KPI_TABLE: tuple[tuple[str, Callable[[Scenario], bool], tuple[str, ...]], ...] =
         "wait.total.mean_min", "wait.total.p95_min", "wait.total.max_min", "wait.entry_check.mean_min",
         "wait.sampling.mean_min", "time.in_site.mean_min", "zone.waiting.peak", "zone.outside.peak",
         "zone.isolation.peak", "zone.isolation_overflow.peak", "zone.waiting.mean", "isolation.wait.max_min",
-        "stations.utilization", "samples.tubes", "samples.swabs_per_tube", "samples.household_tubes",
+        "stations.open", "stations.utilization", "samples.tubes", "samples.swabs_per_tube",
+        "samples.household_tubes", "people.unswabbed", "people.unswabbed.set_out_late", "people.unswabbed.delayed",
+        "people.unswabbed.turned_away", "people.unswabbed.hard_stop", "coverage.share", "time.last_arrival_min",
+        "wait.door_to_swab.mean_min", "wait.door_to_swab.p95_min", "wait.door_to_swab.max_min",
+        "time.to_site.mean_min",
+    )),
+    ("two or more population groups", lambda s: len(s.population) > 1, (
+        "group.<group>.wait.total.mean_min", "group.<group>.wait.total.p95_min",
     )),
     ("community", lambda s: s.community is not None, (
         *(f"checkpoint.<gate>.{x}" for x in _STATS), *(f"checkpoint.all.{x}" for x in _STATS),
         "checkpoint.all.referred", "checkpoint.all.held",
         "trip.mean_min", "trip.p95_min", "trip.max_min", "trip.residents",
         "returnees.arrived", "returnees.home", "returnees.sampled",
-        "callup.buildings_uncalled", "callup.last_call_min",
+        "callup.buildings_uncalled", "callup.last_call_min", "wait.gate.mean_min",
     )),
     ("community.sites", lambda s: s.community is not None and bool(s.community.sites), (
         *(f"site.<site>.{x}" for x in SITE_KPIS),
@@ -67,6 +74,8 @@ def kpi_names(scenario: Scenario) -> list[str]:
                 names += [pattern.replace("<gate>", gate) for gate in gates]
             elif "<site>" in pattern:
                 names += [pattern.replace("<site>", site) for site in sites]
+            elif "<group>" in pattern:
+                names += [pattern.replace("<group>", group) for group in scenario.population]
             else:
                 names.append(pattern)
     return names
