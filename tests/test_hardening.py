@@ -20,12 +20,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.experiment.runner import check_targets
+from sim.experiment.verdict import judge_targets
 from sim.scenario import load_scenario, scenario_from_text
 from sim.scenario import loader as loader_module
 from sim.scenario.budget import Limits, estimate, over_budget
@@ -377,10 +378,12 @@ def test_a_profile_step_after_closing_is_a_warning_in_terminal_summary_and_repor
 
 
 def test_an_undefined_kpi_meets_no_target() -> None:
-    kpis = {"time.completion_min": {"mean": None}, "wait.total.p95_min": {"mean": float("nan")}}
+    nan = float("nan")
+    columns = {"time.completion_min": np.array([nan, nan]), "wait.total.p95_min": np.array([nan, 12.0, nan])}
     targets = ["time.completion_min<=270", "wait.total.p95_min<=30", "no.such_kpi<=1"]
-    met = [t["met"] for t in check_targets(targets, kpis)]
-    assert met == [False, False, None]
+    judged = judge_targets(targets, columns)
+    assert [t["met"] for t in judged] == [False, False, None]
+    assert [t["verdict"] for t in judged] == ["undefined", "uncertain", "unknown"]  # one value gives no interval
 
 
 def test_the_terminal_does_not_call_an_undefined_target_met(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -394,8 +397,8 @@ def test_the_terminal_does_not_call_an_undefined_target_met(monkeypatch: pytest.
     monkeypatch.setattr(runner, "replication_kpis", nobody_swabbed)
     result = CliRunner().invoke(main, ["run", XINHUA, "-n", "2", "--workers", "1", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    line = next(x for x in result.stdout.splitlines() if x.startswith("Target time.completion_min"))
-    assert "MISSED (not measured" in line and "met (mean" not in line
+    line = next(x for x in result.stdout.splitlines() if "time.completion_min ≤ 270" in x)
+    assert line.split()[0:2] == ["no", "value"] and "met" not in line
 
 
 # --- the results folder as one unit ---------------------------------------------------------------
