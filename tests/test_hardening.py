@@ -36,10 +36,11 @@ XINHUA = str(ROOT / "scenarios" / "xinhua-drill.yaml")
 TAOYUAN = str(ROOT / "scenarios" / "taoyuan-north-west.yaml")
 QINGSHAN = str(ROOT / "scenarios" / "qingshan-road-2.yaml")
 XIAN = str(ROOT / "scenarios" / "xian-2021-12-27.yaml")
+RECORDS = str(ROOT / "scenarios" / "drill-records" / "synthetic-drill-records.csv")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # with cwd=ROOT: `python -m sim` imports this checkout, no other
 # one located line: FILE:LINE: key.path: message, --set/--vary: key.path: message, or error: WHERE: message
 LOCATED = re.compile(
-    r"^(?:\S.*?:\d+: \S+: .+|(?:--set|--vary|--key \S+): \S+: .+|\S+\.(?:yaml|csv): (?:\(top level\)|\S+): .+"
+    r"^(?:\S.*?:\d+: \S+: .+|(?:--set|--vary|--map|--key \S+): \S+: .+|\S+\.(?:yaml|csv): (?:\(top level\)|\S+): .+"
     r"|error: .+)$"
 )
 
@@ -205,6 +206,14 @@ CASES = [
     ("search-out-below-file", ["search", XINHUA, "--key", "site.sampling.stations", "--min", "4", "--max", "6",
                                "--out", "{file}/x"], "cannot create the folder"),
     # --- drill report: folders it cannot trust ---
+    # --- the drill loop and the replay ---
+    ("fit-missing-records", ["fit", "{tmp}/nope.csv", "--scenario", XINHUA, "--out", "{tmp}/fitted.yaml"],
+     "nope.csv: (file): cannot read the file"),
+    ("fit-bad-map", ["fit", RECORDS, "--scenario", XINHUA, "--out", "{tmp}/fitted.yaml", "--map", "bogus"],
+     "--map: bogus: expected COLUMN=FIELD"),
+    ("compare-missing-records", ["compare", XINHUA, "{tmp}/nope.csv", "--out", "{tmp}/cmp"],
+     "nope.csv: (file): cannot read the file"),
+    ("replay-no-events", ["replay", "{results}"], "has no events.csv; write it with: drill run"),
     ("report-truncated-summary", ["report", "{truncated-summary}"], "summary.json: changed since run"),
     ("report-truncated-summary-sealed", ["report", "{truncated-summary-sealed}"], "summary.json:"),
     ("report-list-summary", ["report", "{list-summary}"], "summary.json: expected a JSON object, found list"),

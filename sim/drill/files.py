@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..model.build import run_replication
+from ..model import build
 from ..results import atomic_write
 from ..scenario.schema import Scenario
 from ..scenario.units import format_clock
@@ -87,7 +87,7 @@ def write_event_log(log: EventLog, out: Path, meta: dict[str, Any]) -> dict[str,
 
 def write_replication_events(scenario: Scenario, replication: int, seed: int, out: Path) -> dict[str, Path]:
     """Simulate replication `replication` (from 1) again, identically, and write its event log into `out`."""
-    records = run_replication(scenario, replication, seed)
+    records = build.run_replication(scenario, replication, seed)
     log = replication_log(records, scenario)
     return write_event_log(log, out, {"replication": replication, "seed": seed, "scenario": scenario.name})
 

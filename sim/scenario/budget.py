@@ -23,6 +23,7 @@ from .checks import Finding, KeyPath
 from .city import City, site_scenario
 from .distributions import Dist
 from .schema import Scenario
+from .staffing import posts
 
 BYTES_PER_PERSON = 1_600  # person rows, their simpy process, KPI arrays
 BYTES_PER_ACTOR = 1_500  # a community actor: gate passages, walks, trip
@@ -199,7 +200,7 @@ def _parts(s: Scenario, e: Estimate) -> None:
     """Staff rotations, the sample chain, door-to-door sampling."""
     if s.staff is not None:
         for name, role in s.staff.roles().items():
-            stretches = e.horizon_s / role.max_stretch * role.roster
+            stretches = e.horizon_s / role.max_stretch * role.people(posts(s, name))
             e.add(("staff", name, "max_stretch"), events=stretches * EVENTS_PER_STRETCH, memory=stretches * 200)
     if s.doorstep is not None:
         d = s.doorstep
