@@ -16,7 +16,8 @@ from pathlib import Path
 
 from sim import load_scenario
 from sim.experiment.executors import open_executor
-from sim.experiment.sweep import Axis, RunStore, run_sweep, write_sweep
+from sim.experiment.sweep import Axis, run_sweep  # noqa: E402
+from sim.results import RunStore, write_sweep
 
 SEED_DRILL = Path(__file__).parent.parent / "scenarios" / "xinhua-drill.yaml"
 AXES = [Axis("site.sampling.stations", (3, 4, 5, 6, 7, 8, 9, 10)), Axis("pooling.size", (1, 5, 10, 20, 50))]

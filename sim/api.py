@@ -33,8 +33,9 @@ from .experiment.runner import RunResult
 from .experiment.runner import run as run_replications
 from .experiment.search import SearchResult
 from .experiment.search import search as search_values
-from .experiment.sweep import Axis, Done, RunStore, SweepResult, run_sweep
+from .experiment.sweep import Axis, Done, SweepResult, run_sweep
 from .experiment.verdict import Target
+from .results import RunStore
 from .scenario import Scenario, load_scenario
 from .scenario.units import format_clock
 

@@ -364,7 +364,8 @@ def sweep_command(scenario_file: Path, vary: tuple[str, ...], replications: int 
                   no_figures: bool, staff: str = "follow", max_memory: float | None = None,
                   max_events: float | None = None) -> None:  # fmt: skip
     """Run a grid of variants with common random numbers; resumable (finished runs are kept)."""
-    from .experiment.sweep import Axis, RunStore, grid, run_sweep, write_sweep
+    from .experiment.sweep import Axis, grid, run_sweep
+    from .results import RunStore, write_sweep
 
     cluster = parse_cluster(cluster)
     limits = _limits(max_memory, max_events)
@@ -451,9 +452,10 @@ def search_command(scenario_file: Path, key: str, low: int, high: int, targets: 
                    max_memory: float | None = None, max_events: float | None = None) -> None:  # fmt: skip
     """The smallest value of KEY meeting every target with 95% confidence (bisection)."""
     from .experiment.plan import plan_variant
-    from .experiment.search import search, write_search
+    from .experiment.search import search
     from .experiment.verdict import Target
     from .measure.names import kpi_names, unknown_kpi
+    from .results import write_search
 
     cluster = parse_cluster(cluster)
     limits = _limits(max_memory, max_events)

@@ -13,7 +13,8 @@ from sim.cli import main
 from sim.errors import OptionError
 from sim.experiment.executors import open_executor, slots
 from sim.experiment.runner import SerialExecutor
-from sim.experiment.sweep import Axis, run_sweep, write_sweep
+from sim.experiment.sweep import Axis, run_sweep
+from sim.results import write_sweep
 
 SEED_DRILL = Path(__file__).parent.parent / "scenarios" / "xinhua-drill.yaml"
 AXES = [Axis("site.sampling.stations", (4, 6)), Axis("arrivals.callup.order", ("listed", "random"))]

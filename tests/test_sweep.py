@@ -11,7 +11,8 @@ from sim import ScenarioError, load_scenario, variant
 from sim.cli import main
 from sim.errors import OptionError
 from sim.experiment.executors import open_executor
-from sim.experiment.sweep import Axis, Done, RunStore, grid, run_sweep, write_sweep
+from sim.experiment.sweep import Axis, Done, grid, run_sweep
+from sim.results import RunStore, write_sweep
 
 SEED_DRILL = Path(__file__).parent.parent / "scenarios" / "xinhua-drill.yaml"
 AXES = [Axis("site.sampling.stations", (4, 6)), Axis("pooling.size", (5, 10))]

@@ -34,7 +34,6 @@ import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -288,23 +287,3 @@ def search_json(result: SearchResult) -> dict[str, Any]:
         "explanation": result.explain(),
         "candidates": [dict(zip(header, row, strict=True)) for row in clean],
     }  # fmt: skip
-
-
-def write_search(result: SearchResult, out: Any) -> dict[str, Path]:
-    """Write search.csv (one row per candidate × target) and search.json into `out` (a path or a ResultsFolder)."""
-    import json
-
-    from ..results import ResultsFolder, csv_text, version  # results sits above experiment
-    from .sweep import _cell
-
-    if not isinstance(out, ResultsFolder):
-        with ResultsFolder(out, "search") as folder:
-            return write_search(result, folder)
-    header, rows = result.rows()
-    document = search_json(result) | {"version": version(), "run_id": out.run_id}
-    paths = {
-        "table": out.write("search.csv", csv_text(header, [[_cell(x) for x in row] for row in rows]), "utf-8-sig"),
-        "summary": out.write("search.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"),
-    }
-    out.saveable = True
-    return paths

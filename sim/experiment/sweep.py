@@ -12,14 +12,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import yaml
@@ -107,34 +105,12 @@ def sweep_task(scenario: Scenario, replication: int, seed: int) -> dict[str, flo
     return run_one(scenario, replication, seed).kpis
 
 
-class RunStore:
-    """One JSON file per finished run: `<folder>/<variant key>/<replication>.json`."""
+class Store(Protocol):
+    """Where finished runs are kept (sim.results.RunStore): a sweep reads them back and saves each new one."""
 
-    def __init__(self, folder: Path):
-        self.folder = Path(folder)
+    def load(self, v: Variant, replication: int, seed: int) -> dict[str, float] | None: ...
 
-    def path(self, v: Variant, replication: int) -> Path:
-        return self.folder / v.key / f"{replication}.json"
-
-    def load(self, v: Variant, replication: int, seed: int) -> dict[str, float] | None:
-        """The saved KPIs of a run, or None if missing, unreadable, or made from another scenario or seed."""
-        try:
-            saved = json.loads(self.path(v, replication).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(saved, dict) or saved.get("fingerprint") != v.fingerprint or saved.get("seed") != seed:
-            return None
-        kpis = saved.get("kpis")
-        return {k: math.nan if x is None else float(x) for k, x in kpis.items()} if isinstance(kpis, dict) else None
-
-    def save(self, v: Variant, replication: int, seed: int, kpis: dict[str, float]) -> None:
-        from ..results import atomic_write  # results sits above experiment; imported late
-
-        record = {
-            "variant": dict(v.changes), "replication": replication, "seed": seed,
-            "fingerprint": v.fingerprint, "kpis": {k: None if math.isnan(x) else x for k, x in kpis.items()},
-        }  # fmt: skip
-        atomic_write(self.path(v, replication), json.dumps(record, ensure_ascii=False) + "\n")
+    def save(self, v: Variant, replication: int, seed: int, kpis: dict[str, float]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -197,7 +173,7 @@ def run_sweep(
     replications: int | None = None,
     seed: int | None = None,
     executor: Executor | None = None,
-    store: RunStore | None = None,
+    store: Store | None = None,
     on_done: Callable[[Done], None] | None = None,
     staff: StaffMode = "follow",
 ) -> SweepResult:
@@ -282,35 +258,3 @@ def summary_json(result: SweepResult) -> dict[str, Any]:
         "seed": result.seed,
         "variants": list(by_variant.values()),
     }
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def write_sweep(result: SweepResult, out: Any) -> dict[str, Path]:
-    """Write replications.csv (tidy), summary.csv (per variant × KPI), summary.json and scenario.yaml.
-
-    `out`: a folder path, or a results.ResultsFolder being written (the CLI holds one for the whole
-    sweep, so the tables and the figures are committed together and runs/ stays beside them).
-    """
-    from ..results import ResultsFolder, csv_text, scenario_yaml, version  # results sits above experiment
-
-    if not isinstance(out, ResultsFolder):
-        with ResultsFolder(out, "sweep") as folder:
-            return write_sweep(result, folder)
-    paths = {}
-    for key, name in (("replications", "replications.csv"), ("summary", "summary.csv")):
-        header, body = result.rows() if key == "replications" else result.summary_rows()
-        text = csv_text(header, [[_cell(x) for x in row] for row in body])
-        paths[key] = out.write(name, text, encoding="utf-8-sig")
-    summary = summary_json(result) | {"version": version(), "run_id": out.run_id}
-    paths["summary_json"] = out.write("summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    resolved = scenario_yaml(result.scenario, seed=result.seed, replications=result.replications)
-    paths["scenario"] = out.write("scenario.yaml", resolved)
-    out.saveable = True
-    return paths
