@@ -281,13 +281,14 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
 def _build_replay(out_dir: Path, lang: str, replication: int | None = None, out_file: Path | None = None) -> Any:
     """replay.html from the folder's event log; written into a results folder, it joins the folder's manifest."""
     from .replay import build_replay
-    from .replay.page import REPLAY_HTML
+    from .replay.page import REPLAY
+    from .results.files import MANIFEST
 
-    if out_file is not None or not (out_dir / "run.json").is_file():
+    if out_file is not None or not (out_dir / MANIFEST).is_file():
         return build_replay(out_dir, replication, out_file, lang)
     with ResultsFolder.update(out_dir, ("site",)) as folder:
         replay = build_replay(out_dir, replication, None, lang)
-        folder.include(REPLAY_HTML)
+        folder.include(REPLAY)
     out.print(f"Replay: {replay.path}", markup=False)
     return replay
 

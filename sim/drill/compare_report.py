@@ -15,9 +15,8 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..results.files import COMPARE_JSON
 from .compare_words import LANGS, ORDER, findings, number, outside
-
-COMPARE_FILE = "compare.json"
 
 TEXT: dict[str, tuple[str, str]] = {
     "kicker": ("Plan against the day", "计划与实际对比"),
@@ -154,7 +153,7 @@ def _environment(autoescape: bool) -> Environment:
 
 
 def read_compare(folder: Path) -> dict[str, Any] | None:
-    path = Path(folder) / COMPARE_FILE
+    path = Path(folder) / COMPARE_JSON
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 

@@ -9,75 +9,61 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
 from ..model import build
-from ..results import atomic_write
+from ..results.files import (
+    COMPARE_HTML,
+    COMPARE_JSON,
+    COMPARE_MD,
+    EVENTS,
+    EVENTS_META,
+    EVENTS_PARQUET,
+    REJECTED,
+    atomic_open,  # fmt: skip
+    atomic_write,
+)
 from ..scenario.schema import Scenario
 from ..scenario.units import format_clock
 from .event_log import EventLog, replication_log
 from .events import COLUMNS
 
 
-@contextmanager
-def _atomic(path: Path, mode: str = "w", encoding: str | None = "utf-8-sig") -> Iterator[IO[Any]]:
-    """A file that appears under `path` only once it is completely written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _parquet_writer(path: Path):  # type: ignore[no-untyped-def]
-    """A streaming Parquet writer where pyarrow is installed, else None."""
+def _parquet_table(files: ExitStack, path: Path) -> Callable[[dict[str, list[Any]]], None] | None:
+    """Where pyarrow is installed, a function that appends columns to the Parquet file `path` (written
+    atomically, closed with `files`); else None."""
     try:
         import pyarrow as pa  # type: ignore[import-not-found, import-untyped]
         import pyarrow.parquet as pq  # type: ignore[import-not-found, import-untyped]
     except ImportError:
         return None
-    fields = [pa.field(name, pa.float64() if name == "time" else pa.string()) for name in COLUMNS]
-    schema = pa.schema(fields)
-    return pa, pq.ParquetWriter(str(path), schema), schema
+    schema = pa.schema([pa.field(name, pa.float64() if name == "time" else pa.string()) for name in COLUMNS])
+    writer = pq.ParquetWriter(files.enter_context(atomic_open(path, "wb")), schema)
+    files.callback(writer.close)  # before the file is renamed into place (the stack closes last-in first)
+    return lambda columns: writer.write_table(pa.Table.from_pydict(columns, schema=schema))
 
 
 def write_event_log(log: EventLog, out: Path, meta: dict[str, Any]) -> dict[str, Path]:
     """events.csv, events.json and (with pyarrow) events.parquet in `out`; returns their paths by name."""
     out = Path(out)
-    paths = {"events": out / "events.csv", "events_meta": out / "events.json"}
+    paths = {"events": out / EVENTS, "events_meta": out / EVENTS_META}
     rows = 0
-    parquet = None
-    tmp_parquet = out / ".events.parquet.tmp"
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        parquet = _parquet_writer(tmp_parquet)
-        with _atomic(paths["events"]) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            for columns in log.columns():
-                writer.writerows(zip(*columns.values(), strict=True))
-                rows += len(columns["time"])
-                if parquet is not None:
-                    pa, pq_writer, schema = parquet
-                    pq_writer.write_table(pa.Table.from_pydict(columns, schema=schema))
-        if parquet is not None:
-            parquet[1].close()
-            os.replace(tmp_parquet, out / "events.parquet")
-            paths["events_parquet"] = out / "events.parquet"
-    finally:
-        tmp_parquet.unlink(missing_ok=True)
+    with ExitStack() as files:
+        table = csv.writer(files.enter_context(atomic_open(paths["events"], encoding="utf-8-sig")), lineterminator="\n")
+        parquet = _parquet_table(files, out / EVENTS_PARQUET)
+        table.writerow(COLUMNS)
+        for columns in log.columns():
+            table.writerows(zip(*columns.values(), strict=True))
+            rows += len(columns["time"])
+            if parquet is not None:
+                parquet(columns)
+    if parquet is not None:
+        paths["events_parquet"] = out / EVENTS_PARQUET
     info = {**meta, "rows": rows, "open": format_clock(log.open_s), "columns": list(COLUMNS)}
     if log.notes:
         info["notes"] = log.notes
@@ -94,7 +80,7 @@ def write_replication_events(scenario: Scenario, replication: int, seed: int, ou
 
 def write_rejected(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     """rejected.csv: every row left out, with its row number in the file and the reason."""
-    with _atomic(path) as handle:
+    with atomic_open(path, encoding="utf-8-sig") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["row", "problem", "reason", *header])
         writer.writerows(rows)
@@ -109,8 +95,8 @@ def write_compare(data: dict[str, Any], records: Any, scenario: Scenario, out: P
     from .fit_files import rejected_rows
 
     out = Path(out)
-    paths = {"compare": out / "compare.json", "compare_html": out / "compare.html", "compare_md": out / "compare.md",
-             "rejected": out / "rejected.csv"}  # fmt: skip
+    paths = {"compare": out / COMPARE_JSON, "compare_html": out / COMPARE_HTML, "compare_md": out / COMPARE_MD,
+             "rejected": out / REJECTED}  # fmt: skip
     atomic_write(paths["compare"], json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     page, markdown = render_compare(data, lang)
     atomic_write(paths["compare_html"], page)

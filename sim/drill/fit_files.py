@@ -14,6 +14,7 @@ import yaml
 
 from ..errors import Problem, ScenarioError
 from ..results import atomic_write
+from ..results.files import FIT, REJECTED
 from ..scenario.loader import _Document, _parse_yaml, scenario_from_text
 from ..scenario.units import format_clock
 from .distfit import Choice
@@ -191,7 +192,7 @@ def write_fit(fit: FitResult, records_path: Path, base_path: Path, out: Path) ->
     except ScenarioError as exc:
         raise ScenarioError([Problem(f"{out} (not written)", p.line, p.path, f"{p.message}; the base scenario's "
                                      "other keys must fit the day's numbers") for p in exc.problems]) from None  # fmt: skip
-    paths = {"fitted": out, "fit": out.parent / "fit.json", "rejected": out.parent / "rejected.csv"}
+    paths = {"fitted": out, "fit": out.parent / FIT, "rejected": out.parent / REJECTED}
     atomic_write(out, text)
     info = fit_json(fit, str(records_path), str(base_path), str(out))
     atomic_write(paths["fit"], json.dumps(info, indent=2, ensure_ascii=False) + "\n")

@@ -17,10 +17,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import DrillError
+from ..results.files import EVENTS, EVENTS_META, SUMMARY
 from ..scenario.units import parse_clock
 from .contract import BY_NAME, COLUMNS, EVENT_NAMES, KINDS, kind_of
-
-EVENTS_CSV, EVENTS_JSON = "events.csv", "events.json"
 
 
 class ReplayError(DrillError):
@@ -68,7 +67,7 @@ def hint(folder: Path, replication: int) -> str:
     """The command that writes the event log this folder needs."""
     scenario = "SCENARIO"
     try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
         scenario = summary.get("scenario_file") or scenario
     except (OSError, ValueError):
         pass
@@ -77,12 +76,12 @@ def hint(folder: Path, replication: int) -> str:
 
 def read_meta(folder: Path, replication: int | None) -> dict[str, Any]:
     """events.json, checked against the replication asked for (None: whichever the folder holds)."""
-    csv_path, json_path = folder / EVENTS_CSV, folder / EVENTS_JSON
+    csv_path, json_path = folder / EVENTS, folder / EVENTS_META
     wanted = replication or 1
     if not csv_path.is_file():
-        raise ReplayError(f"{folder} has no {EVENTS_CSV}; write it with: {hint(folder, wanted)}")
+        raise ReplayError(f"{folder} has no {EVENTS}; write it with: {hint(folder, wanted)}")
     if not json_path.is_file():
-        raise ReplayError(f"{folder} has {EVENTS_CSV} but no {EVENTS_JSON} (which replication?); "
+        raise ReplayError(f"{folder} has {EVENTS} but no {EVENTS_META} (which replication?); "
                           f"write both with: {hint(folder, wanted)}")  # fmt: skip
     try:
         meta = json.loads(json_path.read_text(encoding="utf-8"))
@@ -94,7 +93,7 @@ def read_meta(folder: Path, replication: int | None) -> dict[str, Any]:
     if not isinstance(have, int) or isinstance(have, bool) or have < 1:
         raise ReplayError(f"{json_path}: replication: expected a whole number from 1, got {have!r}")
     if replication is not None and have != replication:
-        raise ReplayError(f"{folder}/{EVENTS_CSV} holds replication {have}, not {replication}; "
+        raise ReplayError(f"{folder}/{EVENTS} holds replication {have}, not {replication}; "
                           f"write it with: {hint(folder, replication)}")  # fmt: skip
     if list(meta.get("columns", COLUMNS)) != list(COLUMNS):
         raise ReplayError(f"{json_path}: columns: expected {', '.join(COLUMNS)}")
@@ -110,7 +109,7 @@ def read_events(folder: Path | str, replication: int | None = None) -> EventLog:
     """The folder's event log; refuses a missing log, another replication, or rows off the contract."""
     folder = Path(folder)
     meta = read_meta(folder, replication)
-    path = folder / EVENTS_CSV
+    path = folder / EVENTS
     ids: dict[str, int] = {}
     pathways: list[str] = []
     resources: dict[str, int] = {"": 0}
@@ -159,7 +158,7 @@ def read_events(folder: Path | str, replication: int | None = None) -> EventLog:
             times.append(t)
     rows = meta.get("rows")
     if isinstance(rows, int) and rows != len(event):
-        raise ReplayError(f"{folder / EVENTS_JSON}: rows: says {rows}, but {EVENTS_CSV} has {len(event)} "
+        raise ReplayError(f"{folder / EVENTS_META}: rows: says {rows}, but {EVENTS} has {len(event)} "
                           "(was it cut short?)")  # fmt: skip
     seed = meta.get("seed")
     return EventLog(

@@ -7,8 +7,6 @@ canvas on top for the dots) with the day's events embedded as JSON: no library, 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,6 +18,7 @@ from markupsafe import Markup, escape
 
 from ..errors import OptionError
 from ..report.i18n import LANGS
+from ..results.files import REPLAY, SCENARIO, atomic_write
 from ..scenario import Scenario, load_scenario
 from .contract import KINDS, PERSON, STAFF
 from .encode import encode
@@ -28,8 +27,6 @@ from .i18n import group_label, t
 from .layout import layout, site_shape
 from .moments import QUEUING, Moment, clock, moments
 from .states import Intervals, intervals
-
-REPLAY_HTML = "replay.html"
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ class Replay:
 
 def _scenario(folder: Path) -> Scenario:
     """The folder's scenario.yaml: the site to draw (a bad file is a ScenarioError, located)."""
-    path = folder / "scenario.yaml"
+    path = folder / SCENARIO
     if not path.is_file():
         raise ReplayError(f"{folder} has no scenario.yaml (a results folder written by drill run has one)")
     scenario = load_scenario(path)
@@ -125,19 +122,6 @@ def render(log: EventLog, scenario: Scenario, lang: str) -> tuple[str, list[Mome
     return _environment().get_template("replay.html.j2").render(context), found
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # a document to share
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_replay(results_dir: Path | str, replication: int | None = None, out: Path | str | None = None,
                  lang: str = "en") -> Replay:  # fmt: skip
     """Write the replay of a results folder's event log (default RESULTS_DIR/replay.html)."""
@@ -149,8 +133,8 @@ def build_replay(results_dir: Path | str, replication: int | None = None, out: P
         raise ReplayError(f"{folder}/events.csv has no events to replay")
     scenario = _scenario(folder)
     html, found = render(log, scenario, lang)
-    path = Path(out) if out is not None else folder / REPLAY_HTML
-    _write(path, html)
+    path = Path(out) if out is not None else folder / REPLAY
+    atomic_write(path, html)
     people = int(np.sum(log.kinds == KINDS.index(PERSON)))
     return Replay(path=path, size_bytes=path.stat().st_size, replication=log.replication, people=people,
                   entities=len(log.ids), rows=log.rows, moments=found)  # fmt: skip

@@ -17,6 +17,12 @@ from markupsafe import Markup
 
 from ..errors import OptionError
 from ..results import ResultsFolder
+from ..results.files import (  # REPLAY: the animated replay (sim/replay), linked where it exists
+    REPLAY,
+    REPORT_HTML,
+    REPORT_MD,
+    REPORT_PDF,
+)
 from .advice import bottleneck_section, headline, recommendations, tiles
 from .analysis import bottleneck_lines, input_rows, kpi_rows, unknown_targets
 from .city import CITY_FIGURES, city_inputs, city_kpi_rows, city_summary, city_tiles
@@ -24,8 +30,6 @@ from .data import CityResults, Results, load_city_results, load_results, results
 from .figures import FigureFile, write_figures
 from .fonts import css_font_stack, figure_language
 from .i18n import LANGS, t
-
-REPLAY = "replay.html"  # the animated replay beside the report (sim/replay), linked where it exists
 
 
 @dataclass
@@ -182,12 +186,12 @@ def build_report(results_dir: Path | str, lang: str = "en", pdf: bool = True) ->
             ctx, template = context(results, lang, figures), "report"
         html_text = _environment(autoescape=True).get_template(f"{template}.html.j2").render(ctx)
         md_text = _environment(autoescape=False).get_template(f"{template}.md.j2").render(ctx)
-        report = Report(out.write("report.html", html_text), out.write("report.md", md_text), [])
-        problem = write_pdf(html_text, out.file("report.pdf")) if pdf else "not asked for"
+        report = Report(out.write(REPORT_HTML, html_text), out.write(REPORT_MD, md_text), [])
+        problem = write_pdf(html_text, out.file(REPORT_PDF)) if pdf else "not asked for"
         if problem is None:
-            report.pdf = out.path("report.pdf")
+            report.pdf = out.path(REPORT_PDF)
         else:
-            out.remove("report.pdf")  # no PDF of an earlier report beside this one
+            out.remove(REPORT_PDF)  # no PDF of an earlier report beside this one
             if pdf:
                 report.notes.append(f"{t('pdf_missing', lang)} ({problem})")
     report.figures = sorted(p for p in (folder / "figures").iterdir() if p.suffix in {".png", ".svg"})

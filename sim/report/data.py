@@ -15,13 +15,13 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..results import KIND_FILES, Manifest, ResultsError, read_csv, read_json, read_summary, verify
+from ..results.files import EVENTS, HOURLY, LAB_BACKLOG, REJECTED, REPLICATIONS, SCENARIO, SITES, TIMESERIES, VARIANTS
 from ..scenario import Scenario, load_scenario
 from ..scenario.city import City
 
 CORE_FILES = KIND_FILES["site"]
 CITY_FILES = KIND_FILES["city"]
-VARIANTS_FILE = "variants.json"
-NOT_TIMELINES = ("events.csv", "rejected.csv")  # the event log (large) and rejected drill records: not read here
+NOT_TIMELINES = (EVENTS, REJECTED)  # the event log (large) and rejected drill records: not read here
 Columns = dict[str, Any]
 __all__ = ["CITY_FILES", "CORE_FILES", "CityResults", "Results", "ResultsError", "load_city_results", "load_results"]
 
@@ -97,14 +97,14 @@ class CityResults:
 def _scenario_of(folder: Path) -> Scenario | City:
     """The scenario a verified results folder was run from."""
     try:
-        return load_scenario(folder / "scenario.yaml")
+        return load_scenario(folder / SCENARIO)
     except ScenarioError as exc:  # this version wrote it, so it loads; unless the scenario language changed
         raise ResultsError(f"{folder / 'scenario.yaml'}: does not load ({exc.problems[0]})") from None
 
 
 def _replications(folder: Path, summary: dict[str, Any]) -> Columns:
     """replications.csv, checked against summary.json: a row per replication, a column per KPI."""
-    path = folder / "replications.csv"
+    path = folder / REPLICATIONS
     columns = read_csv(path, first="replication", empty_is_nan=True)
     kpis = [name for name in columns if name != "replication"]
     if kpis != list(summary["kpis"]):
@@ -127,9 +127,9 @@ def load_city_results(folder: Path) -> CityResults:
         folder=folder,
         summary=summary,
         replications=_replications(folder, summary),
-        sites=read_csv(folder / "sites.csv", first="site"),
-        hourly=read_csv(folder / "hourly.csv", first="hour"),
-        lab_backlog=read_csv(folder / "lab_backlog.csv", first="minute"),
+        sites=read_csv(folder / SITES, first="site"),
+        hourly=read_csv(folder / HOURLY, first="hour"),
+        lab_backlog=read_csv(folder / LAB_BACKLOG, first="minute"),
         city=city,
     )
 
@@ -155,7 +155,7 @@ def load_results(folder: Path) -> Results:
         folder=folder,
         summary=summary,
         replications=_replications(folder, summary),
-        timeseries=read_csv(folder / "timeseries.csv", first="minute"),
+        timeseries=read_csv(folder / TIMESERIES, first="minute"),
         scenario=scenario,
         variants=variants,
         extra_csv=extra,
@@ -165,11 +165,11 @@ def load_results(folder: Path) -> Results:
 
 def _variants(folder: Path, manifest: Manifest) -> tuple[dict[str, Any] | None, bool]:
     """variants.json where there is one, and whether it belongs to this run (else the report says it is stale)."""
-    path = folder / VARIANTS_FILE
+    path = folder / VARIANTS
     if not path.is_file():
         return None, False
     try:
         document = read_json(path)
     except ResultsError:
         return {}, False  # damaged: shown as "do not match these results"
-    return document, manifest.trusts(VARIANTS_FILE) and document.get("run_id") == manifest.run_id
+    return document, manifest.trusts(VARIANTS) and document.get("run_id") == manifest.run_id

@@ -18,7 +18,7 @@ import numpy as np
 from ..experiment.city import CityResult, SiteIndex
 from ..measure.stats import t_interval
 from ..scenario.units import format_clock
-from .files import REPLICATIONS, SCENARIO, SUMMARY, csv_text, fmt, scenario_yaml, version
+from .files import HOURLY, LAB_BACKLOG, REPLICATIONS, SCENARIO, SITES, SUMMARY, csv_text, fmt, scenario_yaml, version
 from .folder import ResultsFolder
 
 
@@ -66,9 +66,9 @@ def write_city_results(result: CityResult, out: Path | ResultsFolder, source: st
     paths = {
         "summary": folder.write(SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),
         "replications": folder.write(REPLICATIONS, csv_text(["replication", *names], replication_rows), bom),
-        "sites": folder.write("sites.csv", csv_text(site_header, site_rows), bom),
-        "hourly": folder.write("hourly.csv", csv_text(hourly_header, hourly), bom),
-        "lab_backlog": folder.write("lab_backlog.csv",
+        "sites": folder.write(SITES, csv_text(site_header, site_rows), bom),
+        "hourly": folder.write(HOURLY, csv_text(hourly_header, hourly), bom),
+        "lab_backlog": folder.write(LAB_BACKLOG,
                                     csv_text(["minute", "clock", *(lab.name for lab in city.labs)], lab_rows), bom),
         "scenario": folder.write(SCENARIO, scenario_yaml(city, seed=result.seed, replications=len(reps))),
     }  # fmt: skip

@@ -12,9 +12,11 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import yaml
@@ -25,29 +27,30 @@ MANIFEST = "run.json"  # the folder's manifest: run id, version and a hash of ev
 SUMMARY = "summary.json"
 REPLICATIONS = "replications.csv"
 SCENARIO = "scenario.yaml"
+TIMESERIES = "timeseries.csv"
+STAFF, COURIER = "staff.csv", "courier.csv"  # timelines of replication 1, where the scenario has the part
+SITES, HOURLY, LAB_BACKLOG = "sites.csv", "hourly.csv", "lab_backlog.csv"  # a city round
+SWEEP_SUMMARY, RUNS = "summary.csv", "runs"  # runs/: the sweep's resumable store of finished runs
+SEARCH_TABLE, SEARCH_SUMMARY = "search.csv", "search.json"
 VARIANTS = "variants.json"  # drill run --report: variants run on the same random numbers
-REPORT = ("report.html", "report.md", "report.pdf", "figures")  # drill report / drill run --report
+EVENTS, EVENTS_META, EVENTS_PARQUET = "events.csv", "events.json", "events.parquet"  # drill run --events
+REPLAY = "replay.html"  # drill replay
+REPORT_HTML, REPORT_MD, REPORT_PDF, FIGURES = "report.html", "report.md", "report.pdf", "figures"
+REPORT = (REPORT_HTML, REPORT_MD, REPORT_PDF, FIGURES)  # drill report / drill run --report
+FIT, REJECTED = "fit.json", "rejected.csv"  # drill fit: beside the fitted scenario
+COMPARE_JSON, COMPARE_HTML, COMPARE_MD = "compare.json", "compare.html", "compare.md"  # drill compare
 
 # The files each kind of folder holds when its run is complete (KIND_FILES) and may hold besides.
 KIND_FILES: dict[str, tuple[str, ...]] = {
-    "site": (SUMMARY, REPLICATIONS, "timeseries.csv", SCENARIO),
-    "city": (SUMMARY, REPLICATIONS, "sites.csv", "hourly.csv", "lab_backlog.csv", SCENARIO),
-    "sweep": (REPLICATIONS, "summary.csv", SUMMARY, SCENARIO),
-    "search": ("search.csv", "search.json"),
+    "site": (SUMMARY, REPLICATIONS, TIMESERIES, SCENARIO),
+    "city": (SUMMARY, REPLICATIONS, SITES, HOURLY, LAB_BACKLOG, SCENARIO),
+    "sweep": (REPLICATIONS, SWEEP_SUMMARY, SUMMARY, SCENARIO),
+    "search": (SEARCH_TABLE, SEARCH_SUMMARY),
 }
 OPTIONAL_FILES: dict[str, tuple[str, ...]] = {
-    "site": (
-        "staff.csv",
-        "courier.csv",
-        "events.csv",
-        "events.json",
-        "events.parquet",
-        VARIANTS,
-        "replay.html",
-        *REPORT,
-    ),
+    "site": (STAFF, COURIER, EVENTS, EVENTS_META, EVENTS_PARQUET, VARIANTS, REPLAY, *REPORT),
     "city": REPORT,
-    "sweep": ("figures", "runs"),  # runs/: the sweep's resumable store of finished runs
+    "sweep": (FIGURES, RUNS),
     "search": (),
 }
 ALL_NAMES = frozenset({MANIFEST, *(n for names in KIND_FILES.values() for n in names),
@@ -58,22 +61,27 @@ class ResultsError(DrillError):
     """A results folder that cannot be written, or read and trusted."""
 
 
-def atomic_write(path: Path, text: str | bytes, encoding: str = "utf-8") -> None:
-    """Write a file through a temporary file in the same folder and a rename: never half a file."""
+@contextmanager
+def atomic_open(path: Path, mode: str = "w", encoding: str = "utf-8") -> Iterator[IO[Any]]:
+    """A file open for writing that appears under `path` only once it is completely written (a temporary file
+    in the same folder, then a rename): a crash never leaves half a file, and readers never see one."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-                handle.write(text)
+        with os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding=encoding, newline="") as handle:
+            yield handle
         os.chmod(tmp, 0o644)  # results are documents to share, not secrets (mkstemp makes them 0600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, text: str | bytes, encoding: str = "utf-8") -> None:
+    """Write a whole file at once, atomically (atomic_open)."""
+    with atomic_open(path, "wb" if isinstance(text, bytes) else "w", encoding) as handle:
+        handle.write(text)
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:

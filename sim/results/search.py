@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..experiment.search import SearchResult, search_json
-from .files import csv_text, version
+from .files import SEARCH_SUMMARY, SEARCH_TABLE, csv_text, version
 from .folder import ResultsFolder
 from .sweep import cell
 
@@ -20,8 +20,8 @@ def write_search(result: SearchResult, out: Any) -> dict[str, Path]:
     header, rows = result.rows()
     document = search_json(result) | {"version": version(), "run_id": out.run_id}
     paths = {
-        "table": out.write("search.csv", csv_text(header, [[cell(x) for x in row] for row in rows]), "utf-8-sig"),
-        "summary": out.write("search.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"),
+        "table": out.write(SEARCH_TABLE, csv_text(header, [[cell(x) for x in row] for row in rows]), "utf-8-sig"),
+        "summary": out.write(SEARCH_SUMMARY, json.dumps(document, indent=2, ensure_ascii=False) + "\n"),
     }
     out.saveable = True
     return paths

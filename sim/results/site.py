@@ -10,7 +10,18 @@ from typing import Any
 
 from ..experiment.runner import RunResult
 from ..scenario.units import format_clock
-from .files import REPLICATIONS, SCENARIO, SUMMARY, VARIANTS, csv_text, fmt, read_json, scenario_yaml, version
+from .files import (
+    REPLICATIONS,
+    SCENARIO,
+    SUMMARY,
+    TIMESERIES,
+    VARIANTS,
+    csv_text,
+    fmt,
+    read_json,
+    scenario_yaml,
+    version,
+)
 from .folder import ResultsFolder
 
 
@@ -43,7 +54,7 @@ def write_results(result: RunResult, out: Path | ResultsFolder, source: str | No
         "summary": folder.write(SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),
         "replications": folder.write(REPLICATIONS, csv_text(["replication", *names], rows), encoding="utf-8-sig"),
         "timeseries": folder.write(
-            "timeseries.csv", csv_text(["minute", "clock", *series], ts_rows), encoding="utf-8-sig"
+            TIMESERIES, csv_text(["minute", "clock", *series], ts_rows), encoding="utf-8-sig"
         ),  # fmt: skip
         "scenario": folder.write(
             SCENARIO, scenario_yaml(result.scenario, seed=result.seed, replications=len(result.results))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..experiment.sweep import SweepResult, Variant, summary_json
-from .files import atomic_write, csv_text, scenario_yaml, version
+from .files import REPLICATIONS, SCENARIO, SUMMARY, SWEEP_SUMMARY, atomic_write, csv_text, scenario_yaml, version
 from .folder import ResultsFolder
 
 
@@ -59,13 +59,13 @@ def write_sweep(result: SweepResult, out: Any) -> dict[str, Path]:
         with ResultsFolder(out, "sweep") as folder:
             return write_sweep(result, folder)
     paths = {}
-    for key, name in (("replications", "replications.csv"), ("summary", "summary.csv")):
+    for key, name in (("replications", REPLICATIONS), ("summary", SWEEP_SUMMARY)):
         header, body = result.rows() if key == "replications" else result.summary_rows()
         text = csv_text(header, [[cell(x) for x in row] for row in body])
         paths[key] = out.write(name, text, encoding="utf-8-sig")
     summary = summary_json(result) | {"version": version(), "run_id": out.run_id}
-    paths["summary_json"] = out.write("summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    paths["summary_json"] = out.write(SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     resolved = scenario_yaml(result.scenario, seed=result.seed, replications=result.replications)
-    paths["scenario"] = out.write("scenario.yaml", resolved)
+    paths["scenario"] = out.write(SCENARIO, resolved)
     out.saveable = True
     return paths
