@@ -102,10 +102,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 class _Drill(click.Group):
     """The `drill` group: a bad option or argument is one line (`error: ...`), exit 2, like every other error."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        kwargs.pop("standalone_mode", None)
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, **kwargs)
         except click.exceptions.Abort:  # Ctrl-C outside a command (while starting)
             err.print("interrupted (Ctrl-C)", markup=False)
             sys.exit(INTERRUPTED)
@@ -113,7 +113,8 @@ class _Drill(click.Group):
             if type(exc).__name__ == "NoArgsIsHelpError":  # `drill` alone: its help, as click shows it
                 err.print(exc.format_message(), markup=False, highlight=False)
                 sys.exit(exc.exit_code)
-            names, ctx = [], getattr(exc, "ctx", None)
+            names: list[str] = []
+            ctx = getattr(exc, "ctx", None)
             while ctx is not None and ctx.parent is not None:  # the subcommand's name, as typed
                 names.insert(0, ctx.info_name or "")
                 ctx = ctx.parent

@@ -102,7 +102,9 @@ def _values(kpi: str, plan: dict[str, Any], actual: float) -> dict[str, str]:
 def findings(data: dict[str, Any], lang: str) -> dict[str, list[str]]:
     """{'wrong': [...], 'right': [...], 'notes': [...]}: sentences read from compare.json's numbers."""
     plan, actual = data["plan"], data["actual"]
-    wrong, right, notes = [], [], []
+    wrong: list[str] = []
+    right: list[str] = []
+    notes: list[str] = []
     for key, entry in data.get("inputs", {}).items():
         if entry.get("plan") is None:
             continue

@@ -7,7 +7,7 @@ come out in time order, window by window (see events.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,7 +83,7 @@ def replication_log(records: Records, scenario: Scenario, chunk: int = DEFAULT_C
     return EventLog(sources, namer, resources, records.open_s, chunk, notes)
 
 
-def _staff_namer(roles: Sequence[str]):  # type: ignore[no-untyped-def]
+def _staff_namer(roles: Sequence[str]) -> Callable[[int], str]:
     def name(key: int) -> str:
         return f"{roles[key >> 20]}-{(key & 0xFFFFF) + 1}"
 

@@ -38,8 +38,8 @@ def _parquet_table(files: ExitStack, path: Path) -> Callable[[dict[str, list[Any
     """Where pyarrow is installed, a function that appends columns to the Parquet file `path` (written
     atomically, closed with `files`); else None."""
     try:
-        import pyarrow as pa  # type: ignore[import-not-found, import-untyped]
-        import pyarrow.parquet as pq  # type: ignore[import-not-found, import-untyped]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError:
         return None
     schema = pa.schema([pa.field(name, pa.float64() if name == "time" else pa.string()) for name in COLUMNS])

@@ -240,17 +240,19 @@ def read_records(path: str | Path, mapping: dict[str, str] | None = None, groups
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=_delimiter(body.splitlines()[0]))
     header = [h.strip() for h in next(reader)]
     where = _columns(header, mapping or {}, source, skipped + 1)
-    rows, rejected, read = [], [], 0
+    rows: list[_Row] = []
+    rejected: list[Rejected] = []
+    read = 0
     for values in reader:
         line = skipped + reader.line_num
         if not any(v.strip() for v in values):
             continue  # a blank line is not a row
         read += 1
         row, problem = _parse_row(values, line, header, where)
-        if problem is not None:
-            rejected.append(problem)
-        else:
+        if row is not None:
             rows.append(row)
+        elif problem is not None:
+            rejected.append(problem)
     day = _drill_day(rows)
     kept = []
     for row in rows:

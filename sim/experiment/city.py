@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,8 @@ def run_site(city: City, site: int, replication: int, seed: int, scenario: Scena
 def run_chunk(city: City, start: int, stop: int, replication: int, seed: int) -> ChunkResult:
     """Sites start..stop-1 of one replication: the unit of work sent to executors."""
     hours = horizon_hours(city)
-    result = ChunkResult([], np.zeros(hours, dtype=np.int64), np.zeros((len(city.labs), hours * 60), dtype=np.int64))
+    by_hour, per_min = np.zeros(hours, dtype=np.int64), np.zeros((len(city.labs), hours * 60), dtype=np.int64)
+    result = ChunkResult([], by_hour, per_min)
     index, scenarios = SiteIndex(city), {}  # one site Scenario per group, built once
     for site in range(start, stop):
         group = index.group(site)
@@ -76,8 +78,8 @@ def run_chunk(city: City, start: int, stop: int, replication: int, seed: int) ->
             scenarios[id(group)] = site_scenario(city, group)
         outcome = run_site(city, site, replication, seed, scenarios[id(group)])
         result.rows.append(outcome.row)
-        result.swabbed_by_hour += outcome.swabbed_by_hour
-        result.lab_arrivals_per_min[outcome.lab] += outcome.lab_arrivals_per_min
+        by_hour += outcome.swabbed_by_hour
+        per_min[outcome.lab] += outcome.lab_arrivals_per_min
     return result
 
 
@@ -100,7 +102,7 @@ class CityResult:
     def kpi_names(self) -> list[str]:
         return list(self.replications[0].kpis)
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> dict[str, Any]:
         kpis = {n: describe(np.array([r.kpis[n] for r in self.replications]), n) for n in self.kpi_names}
         return {
             "scenario": self.city.name,

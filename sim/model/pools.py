@@ -34,11 +34,10 @@ class Request:
 
     def __iter__(self) -> Generator[simpy.Event, object, int]:
         got = self.pool.acquire(self.priority) if self.at is None else self.pool.acquire_at(self.at)
-        if not isinstance(got, int):
-            got = yield got
-        assert isinstance(got, int)
-        self.server = got
-        return got
+        server = got if isinstance(got, int) else (yield got)  # a server free now, or the event of one coming free
+        assert isinstance(server, int)
+        self.server = server
+        return server
 
     def __enter__(self) -> Request:
         return self

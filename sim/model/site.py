@@ -178,9 +178,9 @@ class Stations:
             station = yield from self.pool.request(priority)
             claim.succeed(station)
             return station
-        station = claim.value if claim.triggered else (yield claim)
-        assert isinstance(station, int)
-        return (yield from self.pool.request_at(station))
+        taken = claim.value if claim.triggered else (yield claim)
+        assert isinstance(taken, int)
+        return (yield from self.pool.request_at(taken))
 
     def serve(self, i: int, station: int) -> Generator[simpy.Event, object, float]:
         """Registration, the hand-off to the sampler, the swab (and the sampler's hand disinfection after it).

@@ -11,6 +11,7 @@ before opening. Whole-site disinfection pauses stop every open station.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import simpy
@@ -62,11 +63,11 @@ class Rotations:
             self.had_meal.append(set())
             for post in posts[name][n:]:  # not opened today: the roster cannot keep it staffed
                 post.close_for_the_day()
-            for post in range(n):
-                holder = people[post] if post < len(people) else None
+            for number in range(n):
+                holder = people[number] if number < len(people) else None
                 if holder is not None:
-                    self.seg.append([r, holder, post, DON, open_s - spec.don, open_s])
-                env.process(self.post(r, post, holder))
+                    self.seg.append([r, holder, number, DON, open_s - spec.don, open_s])
+                env.process(self.post(r, number, holder))
         for pause in scenario.staff.pauses:
             env.process(self.pause(pause.at, pause.duration))
 
@@ -75,7 +76,7 @@ class Rotations:
         opened = [self.open[name] for name in ("sampler", "registrar") if name in self.open]
         return min(opened) if opened else len(self.station_posts)
 
-    def post(self, r: int, post: int, holder: int | None) -> Generator[simpy.Event, object, None]:
+    def post(self, r: int, post: int, holder: int | None) -> Generator[simpy.Event, Any, None]:
         """One post over the session: the sampler_shift of whoever holds it, stretch after stretch."""
         env, spec = self.env, self.specs[r]
         if env.now < self.open_s:

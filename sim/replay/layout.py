@@ -61,7 +61,7 @@ def site_shape(scenario: Scenario, log: EventLog) -> SiteShape:
     """The scenario's site, with any station, lane or gate the events use beyond it."""
     site, community = scenario.site, scenario.community
     sites = [site, *community.sites.values()] if community is not None else [site]
-    used = {name: set() for name in RESOURCE_EVENTS}
+    used: dict[str, set[str]] = {name: set() for name in RESOURCE_EVENTS}
     for code in np.unique(log.event).tolist():
         name = EVENT_NAMES[code]
         if name in used:

@@ -134,7 +134,7 @@ def _compare(folder: Path, lang: str) -> dict[str, Any] | None:
 def write_pdf(html_text: str, path: Path) -> str | None:
     """report.pdf with WeasyPrint (the optional `pdf` extra); a note instead where it is missing."""
     try:
-        from weasyprint import HTML  # type: ignore[import-not-found, import-untyped]
+        from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: WeasyPrint installed but Pango missing
         return f"{exc.__class__.__name__}: {exc}"
     HTML(string=html_text, base_url=str(path.parent)).write_pdf(path)

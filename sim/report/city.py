@@ -153,7 +153,7 @@ def completion(results: CityResults, lang: str) -> Figure | None:
     start = min(bins[0], results.city.clock.duration / 60) - 2 * width
     end = max(bins[-1], start + 60) + 2 * width
     fig, ax = plt.subplots(figsize=(8.6, 3.1))
-    ax.hist(done, bins=bins if len(bins) > 1 else 10, color=BLUE, alpha=0.85, edgecolor="white", lw=0.5)
+    ax.hist(done, bins=list(bins) if len(bins) > 1 else 10, color=BLUE, alpha=0.85, edgecolor="white", lw=0.5)
     ax.set_ylabel(t("c_ax_sites", lang, width=width))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     _deadline(ax, results, lang, shown_to=end)

@@ -43,7 +43,7 @@ class FigureFile:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def _hbox(ax: plt.Axes, data: list[np.ndarray], **style: object) -> None:
+def _hbox(ax: plt.Axes, data: list[np.ndarray], **style: Any) -> None:
     """Horizontal box plot (matplotlib 3.10 and later say `orientation`, older ones `vert`)."""
     way = {"orientation": "horizontal"} if _HAS_ORIENTATION else {"vert": False}
     ax.boxplot(data, widths=0.5, showfliers=False, **way, **style)
@@ -75,7 +75,8 @@ def occupancy(results: Results, lang: str) -> Figure | None:
     if minutes is None or results.series("waiting.mean") is None:
         return None
     site = results.scenario.site
-    has_iso = site.isolation is not None and results.series("isolation.mean") is not None
+    iso_mean, iso_max = results.series("isolation.mean"), results.series("isolation.max")
+    has_iso = site.isolation is not None and iso_mean is not None and iso_max is not None
     fig, axes = plt.subplots(2 if has_iso else 1, 1, figsize=(8.6, 4.6 if has_iso else 3.2), sharex=True,
                              gridspec_kw={"height_ratios": [3, 1.2]} if has_iso else None, squeeze=False)  # fmt: skip
     ax = axes[0, 0]
@@ -94,11 +95,10 @@ def occupancy(results: Results, lang: str) -> Figure | None:
     ax.set_ylim(bottom=0)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
     _close_line(ax, results, lang)
-    if has_iso:
+    if site.isolation is not None and iso_mean is not None and iso_max is not None:  # has_iso
         iso = axes[1, 0]
-        iso.plot(minutes, results.series("isolation.mean"), color=PURPLE, lw=1.4, label=t("lbl_isolation", lang))
-        iso.fill_between(minutes, results.series("isolation.mean"), results.series("isolation.max"),
-                         color=PURPLE, alpha=0.13, lw=0)  # fmt: skip
+        iso.plot(minutes, iso_mean, color=PURPLE, lw=1.4, label=t("lbl_isolation", lang))
+        iso.fill_between(minutes, iso_mean, iso_max, color=PURPLE, alpha=0.13, lw=0)
         capacity = site.isolation.capacity
         iso.axhline(capacity, color=PURPLE, ls="--", lw=1)
         iso.set_ylim(0, capacity * 1.35 + 0.5)
@@ -111,17 +111,16 @@ def occupancy(results: Results, lang: str) -> Figure | None:
 
 
 def progress(results: Results, lang: str) -> Figure | None:
-    minutes = results.series("minute")
-    if minutes is None or results.series("sampled.mean") is None:
+    minutes, arrived, sampled = (results.series(n) for n in ("minute", "arrived.mean", "sampled.mean"))
+    if minutes is None or arrived is None or sampled is None:
         return None
     fig, ax = plt.subplots(figsize=(8.6, 3.3))
     called = results.series("called.mean")
     if called is not None and np.any(called):
         ax.step(minutes, called, where="post", color=GREY, lw=1.3, label=t("lbl_called", lang))
-    ax.plot(minutes, results.series("arrived.mean"), color=ORANGE, lw=1.6, label=t("lbl_arrived", lang))
-    ax.plot(minutes, results.series("sampled.mean"), color=GREEN, lw=1.8, label=t("lbl_sampled", lang))
-    ax.fill_between(minutes, results.series("sampled.mean"), results.series("arrived.mean"), color=ORANGE, alpha=0.1,
-                    lw=0)  # fmt: skip
+    ax.plot(minutes, arrived, color=ORANGE, lw=1.6, label=t("lbl_arrived", lang))
+    ax.plot(minutes, sampled, color=GREEN, lw=1.8, label=t("lbl_sampled", lang))
+    ax.fill_between(minutes, sampled, arrived, color=ORANGE, alpha=0.1, lw=0)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     ax.set_ylabel(t("ax_people", lang))
     ax.set_ylim(bottom=0)
@@ -134,8 +133,7 @@ def progress(results: Results, lang: str) -> Figure | None:
 def waits(results: Results, lang: str) -> Figure | None:
     names = [("wait.total.mean_min", "lbl_mean_wait"), ("wait.total.p95_min", "lbl_p95_wait"),
              ("wait.total.max_min", "lbl_max_wait")]  # fmt: skip
-    columns = [(results.replications.get(n), key) for n, key in names]
-    columns = [(c, key, n) for (c, key), (n, _) in zip(columns, names, strict=True) if isinstance(c, np.ndarray)]
+    columns = [(c, key, n) for n, key in names if isinstance(c := results.replications.get(n), np.ndarray)]
     if not columns:
         return None
     fig, ax = plt.subplots(figsize=(8.6, 3.0))
@@ -277,7 +275,7 @@ def gates(results: Results, lang: str) -> Figure | None:
     bins = int(np.ceil(len(minutes) / width))
     grid = np.zeros((len(found), bins))
     for row, (_gate, name) in enumerate(found):
-        series = np.pad(results.series(name), (0, bins * width - len(minutes)), mode="edge")
+        series = np.pad(np.asarray(results.series(name)), (0, bins * width - len(minutes)), mode="edge")
         grid[row] = series.reshape(bins, width).max(axis=1)
     fig, ax = plt.subplots(figsize=(8.6, 1.1 + 0.24 * len(found)))
     image = ax.imshow(grid, aspect="auto", cmap="Oranges", interpolation="nearest", vmin=0,

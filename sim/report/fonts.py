@@ -15,6 +15,7 @@ from __future__ import annotations
 import subprocess
 import warnings
 from functools import cache
+from typing import Any
 
 import matplotlib
 
@@ -100,7 +101,7 @@ def figure_language(lang: str) -> str:
     return lang
 
 
-def rc_params() -> dict[str, object]:
+def rc_params() -> dict[Any, Any]:  # keys: matplotlib rc names
     """matplotlib settings shared by every figure of the report."""
     return {
         "font.family": [*font_families(), "sans-serif"],  # a list: matplotlib falls back glyph by glyph

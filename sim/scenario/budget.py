@@ -88,7 +88,7 @@ def _segments(steps: Iterable[Any], start: float, end: float) -> list[tuple[int,
 def _arrivals(s: Scenario, e: Estimate) -> float:
     """Person rows of the site: walk-ins, called residents, door-to-door households; returns the call-up's tail."""
     clock, arrivals = s.clock, s.arrivals
-    per_person = EVENTS_PER_PERSON + EVENTS_ENTRY_CHECK * (s.site.entry_check is not None)
+    per_person = float(EVENTS_PER_PERSON + EVENTS_ENTRY_CHECK * (s.site.entry_check is not None))
     per_person += EVENTS_REGISTRATION * (s.site.sampling.registration is not None)
     retry = s.site.waiting.retry
     if retry is not None:
@@ -158,7 +158,7 @@ def _drain(s: Scenario, people: float) -> list[tuple[KeyPath, float]]:
     swab_factor = sum(g.share * g.swab_factor for g in groups)
     further = s.community.sites.values() if s.community is not None else []
     stations = site.sampling.stations + sum(other.sampling.stations for other in further)
-    out = [
+    out: list[tuple[KeyPath, float]] = [
         (("site", "sampling", "swab"), people * swab_factor * _mean(site.sampling.swab) / stations),
         (("site", "sampling", "registration"), people * reg_factor * _mean(site.sampling.registration) / stations),
     ]
