@@ -105,6 +105,8 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     else:
         env.run()
     end = env.now
+    if community is not None:  # the walks home booked at the gates ahead (Lanes.defer) end the day like events
+        end = max(end, community.settle(clock.hard_stop))
     if rotations is not None and community is None and clock.hard_stop is None:
         end = min(end, site_finished(log, clock.open))  # not the staff's last, idle stretch
     if community is None:  # every planned arrival is on record, also those the hard stop came before

@@ -19,6 +19,7 @@ their courtyard's site (walk-ins who come direct, to the main site).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from dataclasses import replace
 
@@ -316,8 +317,7 @@ class CommunityWorld:
         if not gated:
             self._home[a] = done
             return
-        yield env.timeout(done - env.now + self._walk[a][1])  # the rest of the swab, then the walk back
-        _, self._home[a] = self.cross(a, IN, 1, on_test_trip=True)
+        self.cross_later(a, done + self._walk[a][1], on_test_trip=True)  # the rest of the swab, the walk back
 
     def start_visitor(self, a: int) -> None:
         """Someone at a gate from outside or inside, checked in turn; a process only if they must go on to the
@@ -340,16 +340,38 @@ class CommunityWorld:
         done = yield from self.at_site(a)
         if self._direction[a] == OUT or self.site.outcome(self._site_row[a]) == ISOLATED:
             return  # sampled on the way out, then gone about their business (or isolated)
-        yield env.timeout(done - env.now + self._walk[a][1])
-        outcome, done = self.cross(a, IN, 1, on_test_trip=False)
-        if outcome == PASSED:
-            self._home[a] = done
+        self.cross_later(a, done + self._walk[a][1], on_test_trip=False)
 
     def cross(self, a: int, direction: int, k: int, on_test_trip: bool) -> tuple[int, float]:
         """Join the gate's queue now and be checked in turn ("一扫三查一测"); the outcome and when the check ends."""
-        log, now, g = self.log, self.env.now, self._gate[a]
-        row = log.joined(g, direction, a, now)
-        start, done = self.pools[g][direction].book(now, self._check[direction][a][k])
+        now = self.env.now
+        start, done = self.pools[self._gate[a]][direction].book(now, self._check[direction][a][k])
+        return self.passage(a, direction, k, on_test_trip, now, start, done), done
+
+    def cross_later(self, a: int, t: float, on_test_trip: bool) -> None:
+        """Back at the gate at t, on the way in, for a check in turn; home after it, if let in. Nothing the
+        simulation needs follows, so the walk there is no event: the gate books it in its turn (Lanes.defer)."""
+
+        def booked(start: float, done: float) -> None:
+            if self.passage(a, IN, 1, on_test_trip, t, start, done) == PASSED:
+                self._home[a] = done
+
+        self.pools[self._gate[a]][IN].defer(t, self._check[IN][a][1], booked)
+
+    def settle(self, hard_stop_s: float | None) -> float:
+        """Book the gates' deferred joins (up to the hard stop); returns the latest of them (-inf if none)."""
+        latest = -math.inf
+        for pools in self.pools:
+            for lanes in dict.fromkeys(pools):  # a shared gate's lanes once, in a fixed order
+                lanes.settle(math.inf if hard_stop_s is None else hard_stop_s, before=hard_stop_s is not None)
+                latest = max(latest, lanes.latest)
+        return latest
+
+    def passage(self, a: int, direction: int, k: int, on_test_trip: bool, t: float, start: float, done: float
+                ) -> int:  # fmt: skip
+        """Record a's passage (joined at t, checked from start to done, crossing k of their day) and its outcome."""
+        log = self.log
+        row = log.joined(self._gate[a], direction, a, t)
         log.start[row], log.end[row] = start, done
         if k == 0 and self._abnormal[a]:
             outcome = REFERRED  # fever or a yellow/red code: to the isolation zone
@@ -360,7 +382,7 @@ class CommunityWorld:
         else:
             outcome = REDIRECTED
         log.outcome[row] = outcome
-        return outcome, done
+        return outcome
 
     def at_site(self, a: int) -> Generator[simpy.Event, object, float]:
         """Go through the actor's sampling site; returns when they leave it (the swab may still be going on)."""

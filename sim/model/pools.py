@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from types import TracebackType
 
 import simpy
@@ -173,15 +173,41 @@ class Lanes:
     Who joins the queue at t takes the lane that frees first and starts at max(t, its free time): the
     multi-server FCFS recursion (a heap of lane-free times), exact for a queue without priorities or staff
     holds, and with no event at all; the person's own wait covers queue, check and whatever follows.
+
+    Someone whose check leads nowhere the simulation needs (a resident walking home) can be booked ahead
+    (`defer`): they join at their time, in turn with everyone else, when the lanes are next booked or
+    settled, so their walk back needs no event either.
     """
 
     def __init__(self, lanes: int):
         self.capacity = lanes
         self.free_at: list[tuple[float, int]] = [(-math.inf, k) for k in range(lanes)]  # a heap
         self.starts: deque[float] = deque()  # start times of the checks booked, in booking (and start) order
+        self.ahead: list[tuple[float, int, float, Callable[[float, float], None]]] = []  # a heap of deferred joins
+        self.deferred = 0  # joins deferred so far (their order among equal times)
+        self.latest = -math.inf  # the latest join booked from `ahead`
 
     def book(self, t: float, check_s: float) -> tuple[float, float]:
         """Someone joins at t for a check of `check_s`: (start, end) of their check."""
+        if self.ahead:
+            self.settle(t)
+        return self._book(t, check_s)
+
+    def defer(self, t: float, check_s: float, booked: Callable[[float, float], None]) -> None:
+        """Someone will join at t (now or later) for a check of `check_s`: `booked(start, end)` once they have."""
+        self.deferred += 1
+        heapq.heappush(self.ahead, (t, self.deferred, check_s, booked))
+
+    def settle(self, until: float, before: bool = False) -> None:
+        """Book, in their order, the deferred joins at or before `until` (only before it, with `before`: the
+        hard stop, at which the simulation stops before anything else happens)."""
+        ahead = self.ahead
+        while ahead and (ahead[0][0] < until if before else ahead[0][0] <= until):
+            t, _, check_s, booked = heapq.heappop(ahead)
+            self.latest = max(self.latest, t)
+            booked(*self._book(t, check_s))
+
+    def _book(self, t: float, check_s: float) -> tuple[float, float]:
         free, lane = self.free_at[0]
         start = t if t > free else free
         end = start + check_s
@@ -192,6 +218,8 @@ class Lanes:
 
     def queued(self, now: float) -> int:
         """People waiting for a lane at `now` (booked, not yet started)."""
+        if self.ahead:
+            self.settle(now)
         starts = self.starts
         while starts and starts[0] <= now:
             starts.popleft()
