@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -24,7 +25,7 @@ from .experiment.city import SiteIndex, run_city
 from .experiment.executors import parse_cluster
 from .experiment.plan import staff_text
 from .experiment.recommend import variants_document
-from .measure.catalogue import PARTS, is_key, part_of
+from .measure.catalogue import PART_TITLES, PARTS, decimals, format_value, is_key, part_of, unit_of
 from .measure.names import unknown_targets
 from .results import ResultsFolder, folder_lock, write_city_results, write_results, write_variants
 from .scenario import Scenario, load_scenario
@@ -571,34 +572,37 @@ def _fmt(value: float | None) -> str:
     return num(value)
 
 
-PART_TITLES = {
-    "people": "Who was swabbed", "time": "When", "waits": "Waits (minutes)", "site": "The site",
-    "gates": "Residence gates (卡口)", "staff": "Staff", "samples": "Samples to the lab", "recall": "Recall",
-    "doorstep": "Door-to-door", "sites": "Each site", "city": "The city", "other": "Other",
-}  # fmt: skip
-
-
 def _kpi_table(title: str, summary: dict[str, Any], everything: bool = True) -> Table:
-    """KPIs grouped by part; only the key rows unless `everything` (the rest are in summary.json)."""
+    """KPIs grouped by part, each with its unit, numbers shown as the report shows them (the KPI catalogue's
+    rule); only the key rows unless `everything` (the rest are in summary.json)."""
     kpis = summary["kpis"]
     shown = [name for name in kpis if everything or is_key(name)]
     hidden = len(kpis) - len(shown)
-    caption = f"{hidden} more rows: --all, or summary.json" if hidden else None
-    table = Table(title=title, caption=caption)
-    table.add_column("KPI", no_wrap=True, min_width=max([len(name) for name in shown] + [8]))
-    for column in ("mean", "95% CI", "min", "max"):
-        table.add_column(column, justify="right")
     order = {part: k for k, part in enumerate([*PARTS, "other"])}
     by_part: dict[str, list[str]] = {}
     for name in shown:
         by_part.setdefault(part_of(name), []).append(name)
+    rows: list[tuple[str, ...]] = []
     for part in sorted(by_part, key=lambda p: order.get(p, len(order))):
-        table.add_row(f"[bold]{PART_TITLES.get(part, part)}[/bold]", "", "", "", "")
+        rows.append((f"[bold]{PART_TITLES.get(part, part)}[/bold]",))
         for name in by_part[part]:
             s = kpis[name]
-            ci = "—" if s["ci_low"] is None else f"{_fmt(s['ci_low'])} – {_fmt(s['ci_high'])}"
+            places = decimals(name, s["mean"]) if s["mean"] is not None else None
+            ci = "—" if s["ci_low"] is None else (f"{format_value(s['ci_low'], name, places)}–"
+                                                  f"{format_value(s['ci_high'], name, places)}")  # fmt: skip
             label = name if s.get("n") in (None, summary.get("replications")) else f"{name} (in {s['n']})"
-            table.add_row(f"  {label}", _fmt(s["mean"]), ci, _fmt(s["min"]), _fmt(s["max"]))
+            rows.append((f"  {label}", unit_of(name), format_value(s["mean"], name), ci,
+                         format_value(s["min"], name), format_value(s["max"], name)))  # fmt: skip
+    caption = f"{hidden} more rows: --all, or summary.json" if hidden else None
+    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  collapse_padding=True)  # fmt: skip
+    widths = [max([len(row[k]) for row in rows if len(row) > 1] + [4]) for k in range(6)]
+    table.add_column("KPI", no_wrap=True, min_width=widths[0])
+    table.add_column("unit", overflow="fold")  # the column that gives way on a narrow terminal
+    for k, column in enumerate(("mean", "95% CI", "min", "max"), start=2):
+        table.add_column(column, justify="right", no_wrap=True, min_width=widths[k])
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
