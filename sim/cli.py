@@ -597,8 +597,8 @@ def _kpi_table(title: str, summary: dict[str, Any], everything: bool = True) -> 
     table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                   collapse_padding=True)  # fmt: skip
     widths = [max([len(row[k]) for row in rows if len(row) > 1] + [4]) for k in range(6)]
-    table.add_column("KPI", no_wrap=True, min_width=widths[0])
-    table.add_column("unit", overflow="fold")  # the column that gives way on a narrow terminal
+    table.add_column("KPI", overflow="fold", min_width=min(widths[0], 36))  # folds only the longest names
+    table.add_column("unit", overflow="fold", min_width=min(widths[1], 10))
     for k, column in enumerate(("mean", "95% CI", "min", "max"), start=2):
         table.add_column(column, justify="right", no_wrap=True, min_width=widths[k])
     for row in rows:
@@ -765,3 +765,63 @@ def replay_command(results_dir: Path, replication: int | None, out_file: Path | 
               f"{replay.people:,} people, {replay.rows:,} events)", markup=False)  # fmt: skip
     for moment in replay.moments:
         out.print(f"  {replay.path.name}#t={moment.clock}  {moment.label}", markup=False)
+
+
+# --- the KPI reference and the translations -------------------------------------------------------------
+
+
+@main.command("kpis")
+@click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the KPI reference as Markdown to FILE ('-': the terminal), as scenarios/KPIS.md holds it.")  # fmt: skip
+@reports_errors
+def kpis_command(markdown_file: Path | None) -> None:
+    """Print the KPI catalogue: every KPI name by part, with its unit, decimals, when it is reported, its label."""
+    from .measure.reference import reference_markdown, rows
+
+    if markdown_file is not None:
+        text = reference_markdown()
+        if str(markdown_file) == "-":
+            out.print(text, markup=False, highlight=False, end="")
+            return
+        markdown_file.write_text(text, encoding="utf-8")
+        out.print(f"KPI reference: {markdown_file}", markup=False)
+        return
+    table = Table(title="KPI catalogue", caption="reported with: the scenario parts that add the KPI (site: every "
+                  "site scenario); --markdown FILE writes the reference with Chinese labels",
+                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)  # fmt: skip
+    table.add_column("KPI", no_wrap=True)
+    for column in ("unit", "key", "reported with", "label"):
+        table.add_column(column, overflow="fold")
+    part = None
+    for row in rows():
+        if row["part"] != part:
+            part = row["part"]
+            table.add_row(f"[bold]{PART_TITLES[part]}[/bold]")
+        table.add_row(f"  {row['name']}", row["unit"], row["key"], row["when_codes"], row["label"])
+    out.print(table)
+
+
+@main.command("translations")
+@click.option("--update", is_flag=True, help="Rewrite sim/locale/drill.pot from the code and merge it into each .po.")
+@reports_errors
+def translations_command(update: bool) -> None:
+    """Check the translations (sim/locale/*/LC_MESSAGES/drill.po): exit 1 while anything is left to translate."""
+    from .locale import LOCALES, po_path
+    from .locale.messages import TEMPLATE, messages, problems, write_template
+    from .locale.messages import update as merge
+
+    if update:
+        out.print(f"Template: {write_template()} ({len(messages())} messages)", markup=False)
+        for lang in LOCALES:
+            out.print(f"Merged into {merge(lang)}", markup=False)
+    found = 0
+    for lang in LOCALES:
+        left = problems(lang)
+        found += len(left)
+        out.print(f"{po_path(lang)}: {'complete' if not left else f'{len(left)} to do'}", markup=False)
+        for line in left:
+            out.print(f"  {line}", markup=False)
+    if found:
+        out.print(f"Edit the .po file(s) with any PO editor; new messages come in with --update (from {TEMPLATE}).",
+                  markup=False)  # fmt: skip
+        sys.exit(1)

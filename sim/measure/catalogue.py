@@ -214,10 +214,7 @@ CATALOGUE: tuple[KpiSpec, ...] = tuple(
 # a city round also reports these site KPIs, summed or taken over its sites (sim/measure/city.py)
 CITY_ALSO = ("people.arrived", "people.sampled", "people.unserved", "time.completion_min", "wait.total.mean_min",
              "stations.utilization", "samples.tubes", "samples.age_at_lab.max_min", "samples.over_limit")  # fmt: skip
-CATALOGUE = tuple(
-    replace(spec, when=(*spec.when, "city")) if spec.name in CITY_ALSO else spec
-    for spec in CATALOGUE
-)
+CATALOGUE = tuple(replace(spec, when=(*spec.when, "city")) if spec.name in CITY_ALSO else spec for spec in CATALOGUE)
 
 SITE_FAMILY = "site.<site>.<kpi>"
 
@@ -229,6 +226,7 @@ def _pattern(name: str) -> re.Pattern[str]:
     return re.compile("^" + regex + "$")
 
 
+_SITE_LABEL = next(spec.label for spec in CATALOGUE if spec.name == SITE_FAMILY)
 _EXACT = {spec.name: spec for spec in CATALOGUE if "<" not in spec.name}
 _FAMILIES = [(_pattern(spec.name), spec) for spec in CATALOGUE if "<" in spec.name and spec.name != SITE_FAMILY]
 
@@ -247,8 +245,15 @@ def spec_of(name: str) -> KpiSpec | None:
         _, site, rest = name.split(".", 2)
         inner = spec_of(rest)
         if inner is not None and inner.part not in ("sites", "city"):
-            return replace(inner, name=name, part="sites", key=False, pattern=SITE_FAMILY, when=("sites",),
-                           fields={"site": site, "kpi": rest})
+            return replace(
+                inner,
+                name=name,
+                part="sites",
+                key=False,
+                pattern=SITE_FAMILY,
+                when=("sites",),
+                fields={"site": site, "kpi": rest},
+            )
     return None
 
 
@@ -302,7 +307,8 @@ def label(name: str, translate: Translate = _english) -> str:
     spec = spec_of(name)
     if spec is None:
         return name
-    text = translate("kpi." + spec.pattern, spec.label)
     if spec.pattern == SITE_FAMILY:
+        text = translate("kpi." + SITE_FAMILY, _SITE_LABEL)
         return text.format(site=spec.fields["site"], label=label(spec.fields["kpi"], translate))
+    text = translate("kpi." + spec.pattern, spec.label)
     return text.format(**spec.fields) if spec.fields else text

@@ -56,6 +56,7 @@ def clock_at(results: Results, minutes: float | None) -> str:
 
 # ---- inputs ------------------------------------------------------------------------------------
 
+
 def fmt_dist(dist: Any, lang: str) -> str:
     """'lognormal, mean 20s, cv 0.5' from a distribution as dumped to JSON."""
     if not isinstance(dist, dict):
