@@ -243,3 +243,31 @@ def test_no_chinese_text_is_left_in_the_code() -> None:
             if len(CJK.findall(text)) > len(re.findall(r"[A-Za-z]", text)):
                 found.append(f"{path.relative_to(ROOT)}:{line}: {text[:40]!r}")
     assert found == []
+
+
+def test_update_brings_in_new_messages_and_marks_changed_english_fuzzy(tmp_path: Path, monkeypatch) -> None:
+    from sim.locale import messages as m
+
+    po = tmp_path / "drill.po"
+    shutil.copy(po_path("zh"), po)
+    monkeypatch.setattr(m, "po_path", lambda lang: po)
+    code = [x for x in m.messages() if x.context != "report.title"]  # a message the .po does not have yet ...
+    code.append(m.Message("report.brand_new", "A new sentence about {n} stations", "sim/report/i18n.py"))
+    changed = next(k for k, x in enumerate(code) if x.context == "report.tile_p95")  # ... and English rewritten
+    code[changed] = m.Message("report.tile_p95", "95% of people wait at most", "sim/report/i18n.py")
+    monkeypatch.setattr(m, "messages", lambda: code)
+    m.update("zh")
+    left = m.problems("zh")
+    assert "untranslated: report.brand_new: 'A new sentence about {n} stations'" in left
+    assert any(line.startswith("fuzzy") and "report.tile_p95" in line for line in left)
+    assert len(left) == 2  # the removed message is kept as obsolete (#~), not reported, not used
+    text = po.read_text(encoding="utf-8")
+    assert '#~ msgctxt "report.title"' in text
+    assert '#| msgid "95% wait at most"' in text  # the translator sees the old English beside the old translation
+    assert PoTranslations(po).pgettext("report.tile_p95", "95% of people wait at most") == "95% of people wait at most"
+
+
+def test_drill_translations_says_the_chinese_is_complete() -> None:
+    result = CliRunner().invoke(main, ["translations"])
+    assert result.exit_code == 0, result.output
+    assert "drill.po: complete" in result.output
