@@ -71,6 +71,10 @@ def template() -> Catalog:
     catalog = _catalog()
     for m in messages():
         catalog.add(m.text, context=m.context, locations=[(m.source, None)], flags=_flags(m.text))
+    if TEMPLATE.is_file():  # unchanged messages keep their date: an update without news changes no file
+        committed = _read(TEMPLATE)
+        if _keys(committed) == _keys(catalog):
+            catalog.creation_date = committed.creation_date
     return catalog
 
 
