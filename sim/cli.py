@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -24,7 +25,7 @@ from .experiment.city import SiteIndex, run_city
 from .experiment.executors import parse_cluster
 from .experiment.plan import staff_text
 from .experiment.recommend import variants_document
-from .measure.catalogue import PARTS, is_key, part_of
+from .measure.catalogue import PART_TITLES, PARTS, decimals, format_value, is_key, part_of, unit_of
 from .measure.names import unknown_targets
 from .results import ResultsFolder, folder_lock, write_city_results, write_results, write_variants
 from .scenario import Scenario, load_scenario
@@ -575,34 +576,37 @@ def _fmt(value: float | None) -> str:
     return num(value)
 
 
-PART_TITLES = {
-    "people": "Who was swabbed", "time": "When", "waits": "Waits (minutes)", "site": "The site",
-    "gates": "Residence gates (卡口)", "staff": "Staff", "samples": "Samples to the lab", "recall": "Recall",
-    "doorstep": "Door-to-door", "sites": "Each site", "city": "The city", "other": "Other",
-}  # fmt: skip
-
-
 def _kpi_table(title: str, summary: dict[str, Any], everything: bool = True) -> Table:
-    """KPIs grouped by part; only the key rows unless `everything` (the rest are in summary.json)."""
+    """KPIs grouped by part, each with its unit, numbers shown as the report shows them (the KPI catalogue's
+    rule); only the key rows unless `everything` (the rest are in summary.json)."""
     kpis = summary["kpis"]
     shown = [name for name in kpis if everything or is_key(name)]
     hidden = len(kpis) - len(shown)
-    caption = f"{hidden} more rows: --all, or summary.json" if hidden else None
-    table = Table(title=title, caption=caption)
-    table.add_column("KPI", no_wrap=True, min_width=max([len(name) for name in shown] + [8]))
-    for column in ("mean", "95% CI", "min", "max"):
-        table.add_column(column, justify="right")
     order = {part: k for k, part in enumerate([*PARTS, "other"])}
     by_part: dict[str, list[str]] = {}
     for name in shown:
         by_part.setdefault(part_of(name), []).append(name)
+    rows: list[tuple[str, ...]] = []
     for part in sorted(by_part, key=lambda p: order.get(p, len(order))):
-        table.add_row(f"[bold]{PART_TITLES.get(part, part)}[/bold]", "", "", "", "")
+        rows.append((f"[bold]{PART_TITLES.get(part, part)}[/bold]",))
         for name in by_part[part]:
             s = kpis[name]
-            ci = "—" if s["ci_low"] is None else f"{_fmt(s['ci_low'])} – {_fmt(s['ci_high'])}"
+            places = decimals(name, s["mean"]) if s["mean"] is not None else None
+            ci = "—" if s["ci_low"] is None else (f"{format_value(s['ci_low'], name, places)}–"
+                                                  f"{format_value(s['ci_high'], name, places)}")  # fmt: skip
             label = name if s.get("n") in (None, summary.get("replications")) else f"{name} (in {s['n']})"
-            table.add_row(f"  {label}", _fmt(s["mean"]), ci, _fmt(s["min"]), _fmt(s["max"]))
+            rows.append((f"  {label}", unit_of(name), format_value(s["mean"], name), ci,
+                         format_value(s["min"], name), format_value(s["max"], name)))  # fmt: skip
+    caption = f"{hidden} more rows: --all, or summary.json" if hidden else None
+    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  collapse_padding=True)  # fmt: skip
+    widths = [max([len(row[k]) for row in rows if len(row) > 1] + [4]) for k in range(6)]
+    table.add_column("KPI", overflow="fold", min_width=min(widths[0], 36))  # folds only the longest names
+    table.add_column("unit", overflow="fold", min_width=min(widths[1], 10))
+    for k, column in enumerate(("mean", "95% CI", "min", "max"), start=2):
+        table.add_column(column, justify="right", no_wrap=True, min_width=widths[k])
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
@@ -765,3 +769,63 @@ def replay_command(results_dir: Path, replication: int | None, out_file: Path | 
               f"{replay.people:,} people, {replay.rows:,} events)", markup=False)  # fmt: skip
     for moment in replay.moments:
         out.print(f"  {replay.path.name}#t={moment.clock}  {moment.label}", markup=False)
+
+
+# --- the KPI reference and the translations -------------------------------------------------------------
+
+
+@main.command("kpis")
+@click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the KPI reference as Markdown to FILE ('-': the terminal), as scenarios/KPIS.md holds it.")  # fmt: skip
+@reports_errors
+def kpis_command(markdown_file: Path | None) -> None:
+    """Print the KPI catalogue: every KPI name by part, with its unit, decimals, when it is reported, its label."""
+    from .measure.reference import reference_markdown, rows
+
+    if markdown_file is not None:
+        text = reference_markdown()
+        if str(markdown_file) == "-":
+            out.print(text, markup=False, highlight=False, end="")
+            return
+        markdown_file.write_text(text, encoding="utf-8")
+        out.print(f"KPI reference: {markdown_file}", markup=False)
+        return
+    table = Table(title="KPI catalogue", caption="reported with: the scenario parts that add the KPI (site: every "
+                  "site scenario); --markdown FILE writes the reference with Chinese labels",
+                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)  # fmt: skip
+    table.add_column("KPI", no_wrap=True)
+    for column in ("unit", "key", "reported with", "label"):
+        table.add_column(column, overflow="fold")
+    part = None
+    for row in rows():
+        if row["part"] != part:
+            part = row["part"]
+            table.add_row(f"[bold]{PART_TITLES[part]}[/bold]")
+        table.add_row(f"  {row['name']}", row["unit"], row["key"], row["when_codes"], row["label"])
+    out.print(table)
+
+
+@main.command("translations")
+@click.option("--update", is_flag=True, help="Rewrite sim/locale/drill.pot from the code and merge it into each .po.")
+@reports_errors
+def translations_command(update: bool) -> None:
+    """Check the translations (sim/locale/*/LC_MESSAGES/drill.po): exit 1 while anything is left to translate."""
+    from .locale import LOCALES, po_path
+    from .locale.messages import TEMPLATE, messages, problems, write_template
+    from .locale.messages import update as merge
+
+    if update:
+        out.print(f"Template: {write_template()} ({len(messages())} messages)", markup=False)
+        for lang in LOCALES:
+            out.print(f"Merged into {merge(lang)}", markup=False)
+    found = 0
+    for lang in LOCALES:
+        left = problems(lang)
+        found += len(left)
+        out.print(f"{po_path(lang)}: {'complete' if not left else f'{len(left)} to do'}", markup=False)
+        for line in left:
+            out.print(f"  {line}", markup=False)
+    if found:
+        out.print(f"Edit the .po file(s) with any PO editor; new messages come in with --update (from {TEMPLATE}).",
+                  markup=False)  # fmt: skip
+        sys.exit(1)

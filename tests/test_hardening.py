@@ -230,6 +230,9 @@ CASES = [
     ("report-sweep-folder", ["report", "{sweep}"], "a sweep folder"),
     ("report-not-a-folder", ["report", "{tmp}/nowhere"], "does not exist"),
     ("report-bad-lang", ["report", "{tmp}", "--lang", "fr"], "--lang"),
+    # --- drill kpis, drill translations ---
+    ("kpis-markdown-below-a-file", ["kpis", "--markdown", "{file}/KPIS.md"], "error: Not a directory"),
+    ("translations-extra-argument", ["translations", "extra"], "Got unexpected extra argument"),
     # --- drill schema, and the group ---
     ("schema-extra-argument", ["schema", "extra"], "Got unexpected extra argument"),
     ("unknown-command", ["frobnicate"], "No such command 'frobnicate'"),

@@ -15,52 +15,49 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..locale import pgettext
 from ..results.files import COMPARE_JSON
-from .compare_words import LANGS, ORDER, findings, number, outside
+from .compare_words import ORDER, findings, number, outside
 
-TEXT: dict[str, tuple[str, str]] = {
-    "kicker": ("Plan against the day", "计划与实际对比"),
-    "title": ("The plan beside the day", "计划与演练实际对比"),
-    "subtitle": ("What the plan expected, with its intervals, beside what the drill's records show.",
-                 "计划的预期（含区间）与演练记录所示的实际情况对比。"),
+TEXT: dict[str, str] = {
+    "kicker": "Plan against the day",
+    "title": "The plan beside the day",
+    "subtitle": "What the plan expected, with its intervals, beside what the drill's records show.",
     "intro": ("The plan's numbers are means over its replications with a 95% interval; its range for one day is the "
-              "95% prediction interval of a single replication. The day's numbers come from its records directly.",
-              "计划数字为多次重复运行的均值及 95% 置信区间；单日范围为单次运行的 95% 预测区间。实际数字直接由演练记录计算。"),
-    "wrong": ("Where the plan was wrong", "计划与实际不符之处"),
-    "right": ("Where the plan held", "与计划相符之处"),
-    "nothing_wrong": ("Nothing: the day lies within the plan's range everywhere compared.",
-                      "无：所有对比项均在计划的单日范围内。"),
-    "col_kpi": ("Measure", "指标"), "col_plan": ("Plan, mean", "计划均值"), "col_ci": ("95% interval", "95% 置信区间"),
-    "col_day": ("Range for one day", "单日范围"), "col_actual": ("The day", "实际"), "col_verdict": ("", ""),
-    "within": ("as planned", "符合计划"), "above": ("above the plan", "高于计划"), "below": ("below the plan", "低于计划"),
-    "by_hour": ("By hour", "分时段"), "col_hour": ("Hour", "时段"),
-    "arrived_plan": ("Arrivals, plan (range)", "到场人数，计划（范围）"), "arrived_actual": ("Arrivals, day", "到场人数，实际"),
-    "sampled_plan": ("Swabs, plan (range)", "采样人数，计划（范围）"), "sampled_actual": ("Swabs, day", "采样人数，实际"),
-    "by_station": ("By station", "分采样台"), "col_station": ("Station", "采样台"),
-    "station_actual": ("Swabs per hour, day", "每小时采样人数，实际"),
-    "station_plan": ("Plan, every station (range)", "计划，每台（范围）"),
-    "records": ("Records", "记录"), "rows": ("Rows used", "使用行数"), "replications": ("Replications", "重复次数"),
-    "seed": ("Seed", "随机种子"),
+              "95% prediction interval of a single replication. The day's numbers come from its records directly."),
+    "wrong": "Where the plan was wrong",
+    "right": "Where the plan held",
+    "nothing_wrong": "Nothing: the day lies within the plan's range everywhere compared.",
+    "col_kpi": "Measure", "col_plan": "Plan, mean", "col_ci": "95% interval",
+    "col_day": "Range for one day", "col_actual": "The day", "col_verdict": "",
+    "within": "as planned", "above": "above the plan", "below": "below the plan",
+    "by_hour": "By hour", "col_hour": "Hour",
+    "arrived_plan": "Arrivals, plan (range)", "arrived_actual": "Arrivals, day",
+    "sampled_plan": "Swabs, plan (range)", "sampled_actual": "Swabs, day",
+    "by_station": "By station", "col_station": "Station",
+    "station_actual": "Swabs per hour, day",
+    "station_plan": "Plan, every station (range)",
+    "records": "Records", "rows": "Rows used", "replications": "Replications",
+    "seed": "Seed",
     "meta": ("Plan: {scenario}, {n} replications, seed {seed}. Records: {records}, {used} of {read} rows used. "
-             "Hours from opening ({open}); the first hour also holds arrivals before opening.",
-             "计划：{scenario}，重复 {n} 次，随机种子 {seed}。记录：{records}，使用 {read} 行中的 {used} 行。"
-             "时段自开放时间（{open}）起算；第一个时段包含开放前到场的人。"),
+             "Hours from opening ({open}); the first hour also holds arrivals before opening."),
 }  # fmt: skip
 
-LABELS: dict[str, tuple[str, str]] = {
-    "stations.count": ("Stations", "采样台数"),
-    "stations.per_hour": ("Swabs per station-hour", "每台每小时采样人数"),
+LABELS: dict[str, str] = {  # measures of the comparison itself (the rest: the KPI catalogue)
+    "stations.count": "Stations",
+    "stations.per_hour": "Swabs per station-hour",
 }
 
 
 def w(key: str, lang: str, **values: object) -> str:
-    text = TEXT[key][LANGS.index(lang)]
+    """The section's text `key` in `lang` (context ``compare.<key>``), placeholders filled."""
+    text = pgettext(f"compare.{key}", TEXT[key], lang) if TEXT[key] else ""
     return text.format(**values) if values else text
 
 
 def _label(name: str, lang: str) -> str:
     if name in LABELS:
-        return LABELS[name][LANGS.index(lang)]
+        return pgettext(f"compare.kpi.{name}", LABELS[name], lang)
     from ..report.i18n import kpi_label
 
     return kpi_label(name, lang)

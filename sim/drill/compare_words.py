@@ -1,4 +1,4 @@
-"""Where the plan was wrong, in a planner's words (English and Chinese), read from compare.json only.
+"""Where the plan was wrong, in a planner's words, read from compare.json only (translations: sim/locale).
 
 Every sentence is derived from the numbers on file: an input is "wrong" when the plan's value lies
 outside the interval the records give for it; a KPI when the day lies outside the plan's range for
@@ -10,51 +10,39 @@ from __future__ import annotations
 import math
 from typing import Any
 
-LANGS = ("en", "zh")
+from ..locale import pgettext
+
+__all__ = ["ORDER", "WORDS", "findings", "number", "outside", "say"]
+
 SHOWN = 3  # at most this many hours and stations in the sentences (the tables have them all)
 
-WORDS: dict[str, tuple[str, str]] = {
-    "swab.mean_s": ("Swabs took {actual} s on average ({low}–{high} s); the plan assumed {plan} s.",
-                    "实际平均每人采样 {actual} 秒（{low}–{high} 秒），计划假设 {plan} 秒。"),
+WORDS: dict[str, str] = {
+    "swab.mean_s": "Swabs took {actual} s on average ({low}–{high} s); the plan assumed {plan} s.",
     "registration.mean_s": ("Registration took {actual} s on average ({low}–{high} s, leaving out the waits for the "
-                            "sampler); the plan assumed {plan} s.",
-                            "实际平均每人登记 {actual} 秒（{low}–{high} 秒，已除去等候采样员的时间），计划假设 {plan} 秒。"),
-    "factors": (" ({own} s times its groups' factors)", "（{own} 秒乘以各人群系数）"),
-    "stations.count": ("The day used {actual} stations; the plan has {plan}.", "实际开设 {actual} 个采样台，计划为 {plan} 个。"),
-    "people.arrived": ("{actual} people came; the plan expected {plan} ({low}–{high} on a day).",
-                       "实际到场 {actual} 人，计划预计 {plan} 人（单日范围 {low}–{high}）。"),
-    "people.sampled": ("{actual} people were swabbed; the plan expected {plan} ({low}–{high} on a day).",
-                       "实际完成采样 {actual} 人，计划预计 {plan} 人（单日范围 {low}–{high}）。"),
-    "throughput.per_hour": ("The site swabbed {actual} people an hour; the plan expected {plan} ({low}–{high}).",
-                            "实际每小时采样 {actual} 人，计划预计 {plan} 人（{low}–{high}）。"),
+                            "sampler); the plan assumed {plan} s."),
+    "factors": " ({own} s times its groups' factors)",
+    "stations.count": "The day used {actual} stations; the plan has {plan}.",
+    "people.arrived": "{actual} people came; the plan expected {plan} ({low}–{high} on a day).",
+    "people.sampled": "{actual} people were swabbed; the plan expected {plan} ({low}–{high} on a day).",
+    "throughput.per_hour": "The site swabbed {actual} people an hour; the plan expected {plan} ({low}–{high}).",
     "time.completion_min": ("The last swab was done at {actual_clock}, {actual} min after opening; the plan expected "
-                            "{plan_clock} ({low}–{high} min).",
-                            "最后一人于 {actual_clock} 完成采样（开放后 {actual} 分钟），计划预计 {plan_clock}（{low}–{high} 分钟）。"),
+                            "{plan_clock} ({low}–{high} min)."),
     "wait.total.mean_min": ("People waited {actual} min on average from arrival to swab; the plan expected {plan} min "
-                            "({low}–{high} on a day).",
-                            "从到场到开始采样平均等候 {actual} 分钟，计划预计 {plan} 分钟（单日范围 {low}–{high}）。"),
-    "wait.total.p95_min": ("95% of people waited at most {actual} min; the plan expected {plan} min ({low}–{high}).",
-                           "95% 的人等候不超过 {actual} 分钟，计划预计 {plan} 分钟（{low}–{high}）。"),
-    "wait.total.max_min": ("The longest wait was {actual} min; the plan expected {plan} min ({low}–{high}).",
-                           "最长等候 {actual} 分钟，计划预计 {plan} 分钟（{low}–{high}）。"),
+                            "({low}–{high} on a day)."),
+    "wait.total.p95_min": "95% of people waited at most {actual} min; the plan expected {plan} min ({low}–{high}).",
+    "wait.total.max_min": "The longest wait was {actual} min; the plan expected {plan} min ({low}–{high}).",
     "time.in_site.mean_min": ("People spent {actual} min on site on average; the plan expected {plan} min "
-                              "({low}–{high}).", "平均在场 {actual} 分钟，计划预计 {plan} 分钟（{low}–{high}）。"),
-    "stations.utilization": ("Stations were occupied {actual}% of the time; the plan expected {plan}% ({low}–{high}%).",
-                             "采样台占用率 {actual}%，计划预计 {plan}%（{low}–{high}%）。"),
-    "samples.tubes": ("{actual} tubes were filled; the plan expected {plan} ({low}–{high}).",
-                      "实际使用采样管 {actual} 支，计划预计 {plan} 支（{low}–{high}）。"),
-    "hour.arrived": ("Between {start} and {end}, {actual} people came; the plan expected {plan} ({low}–{high}).",
-                     "{start}–{end} 到场 {actual} 人，计划预计 {plan} 人（{low}–{high}）。"),
-    "hour.sampled": ("Between {start} and {end}, {actual} people were swabbed; the plan expected {plan} ({low}–{high}).",
-                     "{start}–{end} 完成采样 {actual} 人，计划预计 {plan} 人（{low}–{high}）。"),
+                              "({low}–{high})."),
+    "stations.utilization": "Stations were occupied {actual}% of the time; the plan expected {plan}% ({low}–{high}%).",
+    "samples.tubes": "{actual} tubes were filled; the plan expected {plan} ({low}–{high}).",
+    "hour.arrived": "Between {start} and {end}, {actual} people came; the plan expected {plan} ({low}–{high}).",
+    "hour.sampled": "Between {start} and {end}, {actual} people were swabbed; the plan expected {plan} ({low}–{high}).",
     "station": ("Station {label} swabbed {actual} people an hour; the plan assumed {plan} at every station "
-                "({low}–{high}).", "{label} 号采样台每小时采样 {actual} 人，计划假设每台 {plan} 人（{low}–{high}）。"),
-    "all_right": ("Every number compared lies within the plan's range for one day.",
-                  "所有对比数字都在计划的单日范围内。"),
-    "one_replication": ("The plan was run once: a range for one day needs at least two replications.",
-                        "计划只运行了一次：单日范围至少需要两次重复运行。"),
+                "({low}–{high})."),
+    "all_right": "Every number compared lies within the plan's range for one day.",
+    "one_replication": "The plan was run once: a range for one day needs at least two replications.",
     "rejected": ("{n} of {read} rows of the records were left out (see rejected.csv): the actual numbers are of "
-                 "the other {used}.", "记录中 {read} 行有 {n} 行被剔除（见 rejected.csv），实际数字基于其余 {used} 行。"),
+                 "the other {used}."),
 }  # fmt: skip
 
 ORDER = ("people.arrived", "people.sampled", "wait.total.mean_min", "wait.total.p95_min", "wait.total.max_min",
@@ -63,7 +51,8 @@ ORDER = ("people.arrived", "people.sampled", "wait.total.mean_min", "wait.total.
 
 
 def say(key: str, lang: str, **values: object) -> str:
-    return WORDS[key][LANGS.index(lang)].format(**values)
+    """The sentence `key` in `lang` (context ``compare.finding.<key>``), placeholders filled."""
+    return pgettext(f"compare.finding.{key}", WORDS[key], lang).format(**values)
 
 
 def number(value: float | None, kpi: str = "") -> str:

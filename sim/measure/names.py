@@ -1,9 +1,10 @@
 """Which KPI names a scenario produces, predicted from the scenario alone (nothing is run).
 
 So that a target on a misspelt or absent KPI is refused before any work (`drill validate`, `run`,
-`search`). One table: each row is a part of the scenario and the names it adds; ``<gate>`` and
-``<site>`` stand for each of the scenario's gate and site names. tests/test_kpi_names.py runs one
-replication of every seed scenario and checks these names equal those `replication_kpis` returns.
+`search`). The names and when each is reported are the KPI catalogue's (`catalogue.py`, its `when`);
+here is the test of each `when` on a scenario, and the placeholders filled in with the scenario's
+gates, groups and sites. tests/test_kpi_names.py runs one replication of every seed scenario and
+checks these names equal those `replication_kpis` returns.
 """
 
 from __future__ import annotations
@@ -13,71 +14,40 @@ from collections.abc import Callable
 
 from ..scenario.checks import Finding
 from ..scenario.schema import Scenario, parse_target
+from .catalogue import CATALOGUE, SITE_FAMILY
 from .kpis import SITE_KPIS
 
-_STATS = ("wait.mean_min", "wait.p95_min", "wait.max_min", "queue.peak", "passed", "redirected")
+# the test of each `when` of the catalogue on a site scenario (a city round's names come from its run)
+CONDITIONS: dict[str, Callable[[Scenario], bool]] = {
+    "site": lambda s: True,
+    "groups": lambda s: len(s.population) > 1,
+    "community": lambda s: s.community is not None,
+    "sites": lambda s: s.community is not None and bool(s.community.sites),
+    "staff": lambda s: s.staff is not None,
+    "samples": lambda s: s.samples is not None,
+    "recall": lambda s: s.samples is not None and s.recall is not None,
+    "doorstep": lambda s: s.samples is not None and s.doorstep is not None,
+}
 
-KPI_TABLE: tuple[tuple[str, Callable[[Scenario], bool], tuple[str, ...]], ...] = (
-    ("every scenario", lambda s: True, (
-        "people.arrived", "people.sampled", "people.turned_away", "people.isolated", "people.unserved",
-        "people.called", "throughput.per_hour", "time.completion_min",
-        "wait.total.mean_min", "wait.total.p95_min", "wait.total.max_min", "wait.entry_check.mean_min",
-        "wait.sampling.mean_min", "time.in_site.mean_min", "zone.waiting.peak", "zone.outside.peak",
-        "zone.isolation.peak", "zone.isolation_overflow.peak", "zone.waiting.mean", "isolation.wait.max_min",
-        "stations.open", "stations.utilization", "samples.tubes", "samples.swabs_per_tube",
-        "samples.household_tubes", "people.unswabbed", "people.unswabbed.set_out_late", "people.unswabbed.delayed",
-        "people.unswabbed.turned_away", "people.unswabbed.hard_stop", "coverage.share", "time.last_arrival_min",
-        "wait.door_to_swab.mean_min", "wait.door_to_swab.p95_min", "wait.door_to_swab.max_min",
-        "time.to_site.mean_min",
-    )),
-    ("two or more population groups", lambda s: len(s.population) > 1, (
-        "group.<group>.wait.total.mean_min", "group.<group>.wait.total.p95_min",
-    )),
-    ("community", lambda s: s.community is not None, (
-        *(f"checkpoint.<gate>.{x}" for x in _STATS), *(f"checkpoint.all.{x}" for x in _STATS),
-        "checkpoint.all.referred", "checkpoint.all.held",
-        "trip.mean_min", "trip.p95_min", "trip.max_min", "trip.residents",
-        "returnees.arrived", "returnees.home", "returnees.sampled",
-        "callup.buildings_uncalled", "callup.last_call_min", "wait.gate.mean_min",
-    )),
-    ("community.sites", lambda s: s.community is not None and bool(s.community.sites), (
-        *(f"site.<site>.{x}" for x in SITE_KPIS),
-    )),
-    ("staff", lambda s: s.staff is not None, (
-        "stations.closed_min", "entry.closed_min", "staff.ppe_hours", "staff.rotations", "buffer.wait.max_min",
-        "staff.warnings",
-    )),
-    ("samples", lambda s: s.samples is not None, (
-        "samples.age_at_lab.max_min", "samples.age_at_lab.p95_min", "samples.over_limit", "samples.not_delivered",
-        "samples.result.p95_min", "samples.result.max_min", "samples.last_result_min", "lab.utilization",
-        "courier.trips",
-    )),
-    ("recall", lambda s: s.samples is not None and s.recall is not None, (
-        "recall.positives", "recall.pools", "recall.retests", "recall.confirmed", "recall.confirmed.max_min",
-    )),
-    ("doorstep", lambda s: s.samples is not None and s.doorstep is not None, (
-        "doorstep.last_min", "doorstep.people",
-    )),
-)  # fmt: skip
+
+def _expand(pattern: str, scenario: Scenario) -> list[str]:
+    """A catalogue name with its placeholder filled in with each of the scenario's gates, groups or sites."""
+    community = scenario.community
+    if pattern == SITE_FAMILY:
+        return [f"site.{site}.{kpi}" for site in (community.site_names() if community else []) for kpi in SITE_KPIS]
+    if "<gate>" in pattern:
+        return [pattern.replace("<gate>", gate) for gate in (community.gate_names() if community else [])]
+    if "<group>" in pattern:
+        return [pattern.replace("<group>", group) for group in scenario.population]
+    return [pattern]
 
 
 def kpi_names(scenario: Scenario) -> list[str]:
-    """Every KPI name one replication of `scenario` reports, in table order."""
-    gates = scenario.community.gate_names() if scenario.community is not None else []
-    sites = scenario.community.site_names() if scenario.community is not None else []
+    """Every KPI name one replication of `scenario` reports, in catalogue order."""
     names: list[str] = []
-    for _part, applies, patterns in KPI_TABLE:
-        if not applies(scenario):
-            continue
-        for pattern in patterns:
-            if "<gate>" in pattern:
-                names += [pattern.replace("<gate>", gate) for gate in gates]
-            elif "<site>" in pattern:
-                names += [pattern.replace("<site>", site) for site in sites]
-            elif "<group>" in pattern:
-                names += [pattern.replace("<group>", group) for group in scenario.population]
-            else:
-                names.append(pattern)
+    for spec in CATALOGUE:
+        if any(when in CONDITIONS and CONDITIONS[when](scenario) for when in spec.when):
+            names += _expand(spec.name, scenario)
     return names
 
 
@@ -87,7 +57,7 @@ def unknown_kpi(name: str, known: list[str]) -> str | None:
         return None
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown KPI {name!r}; {hint}this scenario reports {len(known)} KPIs (scenarios/README.md, KPI names)"
+    return f"unknown KPI {name!r}; {hint}this scenario reports {len(known)} KPIs (scenarios/KPIS.md)"
 
 
 def unknown_targets(scenario: object) -> list[Finding]:

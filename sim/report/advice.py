@@ -12,7 +12,7 @@ from typing import Any
 
 from .analysis import clock_at, fmt
 from .data import Results
-from .i18n import t
+from .i18n import change_label, kpi_label, role_name, t
 
 STAGE_KEYS = ("gates", "entry", "waiting_zone", "stations", "staff", "buffer", "callup", "courier", "lab", "doorstep")
 
@@ -31,7 +31,6 @@ def _aim_text(aim: dict[str, Any], lang: str) -> str:
 def _target_text(target: str, lang: str) -> str:
     from ..scenario import parse_target
     from .analysis import OP_SIGNS
-    from .i18n import kpi_label
 
     kpi, op, value = parse_target(target)
     if kpi == "people.unswabbed" and op == "<=" and value == 0:
@@ -231,7 +230,7 @@ def change_words(variant: dict[str, Any], lang: str) -> str:
     parts = []
     for change in variant["changes"]:
         key, old, new = change["key"], change["from"], change["to"]
-        label = _key_label(key, lang)
+        label = change_label(key, lang)
         if isinstance(new, bool):
             parts.append(label if new else t("rec_not", lang, what=label))
         else:
@@ -248,25 +247,6 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
-
-
-KEY_LABELS = {
-    "site.sampling.stations": ("stations", "采样台"), "site.entry_check.lanes": ("entry-check lanes", "入口核验通道"),
-    "site.waiting.capacity": ("waiting-zone places", "等候区位置"), "site.buffer.capacity": ("buffer-zone places", "缓冲区更衣位"),
-    "arrivals.callup.interval": ("call-up interval", "通知间隔"), "clock.duration": ("opening hours", "开放时长"),
-    "samples.courier.when_full": ("the courier also comes when a box is full", "满箱即转运"),
-    "samples.courier.every": ("courier interval", "转运间隔"), "samples.lab.tubes_per_hour": ("lab tubes per hour", "实验室每小时检测管数"),
-    "samples.lab.machines": ("lab machines", "实验室仪器"), "pooling.size": ("swabs per tube", "每管人数"),
-    "doorstep.teams": ("door-to-door teams", "上门采样小组"), "staff.open_posts": ("posts opened", "开放岗位"),
-    "staff.sampler.roster": ("samplers on the roster", "采样员名册"), "staff.registrar.roster": ("registrars on the roster", "登记员名册"),
-    "staff.entry_checker.roster": ("entry checkers on the roster", "入口核验员名册"),
-    "staff.marshal.roster": ("marshals on the roster", "引导员名册"),
-}  # fmt: skip
-
-
-def _key_label(key: str, lang: str) -> str:
-    labels = KEY_LABELS.get(key)
-    return labels[0 if lang == "en" else 1] if labels else key
 
 
 def _outcome(variant: dict[str, Any], base: dict[str, Any], lang: str, results: Results) -> str:
@@ -293,12 +273,7 @@ def _cost(variant: dict[str, Any], lang: str) -> str:
 
 
 def _staff(variant: dict[str, Any], lang: str) -> str:
-    from .analysis import ROLE_WORDS
-
-    parts = []
-    for role, n in variant.get("staff", {}).items():
-        words = ROLE_WORDS.get(role, (role, role))[0 if lang == "en" else 1]
-        parts.append(f"{n['roster']} {words}")
+    parts = [f"{n['roster']} {role_name(role, lang)}" for role, n in variant.get("staff", {}).items()]
     return t("rec_staff", lang, staff=t("sep", lang).join(parts)) if parts else ""
 
 

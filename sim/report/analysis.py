@@ -2,23 +2,24 @@
 
 Every sentence is filled from the results folder; nothing here invents a number or a recommendation.
 
-Number formatting rule (the KPI table and the text): a whole number is shown without decimals;
-otherwise values of 100 or more are rounded to whole numbers, utilisation to 2 decimals, shares
-(0-1) to 3 decimals and everything else to 1 decimal. Thousands are separated by commas. The ends of the 95% interval are
-shown with as many decimals as the mean; min and max follow the rule on their own.
+Number formatting rule (the KPI table and the text), the KPI catalogue's (sim/measure/catalogue.py): a whole
+number is shown without decimals; otherwise values of 100 or more are rounded to whole numbers, utilisation to
+2 decimals, shares (0-1) to 3 decimals and everything else to 1 decimal. Thousands are separated by commas.
+The ends of the 95% interval are shown with as many decimals as the mean; min and max follow the rule on their
+own.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 import numpy as np
 
+from ..measure import catalogue
 from ..scenario import format_clock, parse_target
 from .data import Results
-from .i18n import kpi_label, t
+from .i18n import dist_name, kpi_label, param_name, role_name, t
 
 KEY_KPIS = (
     "people.called", "people.arrived", "people.sampled", "people.unswabbed", "coverage.share", "people.unserved",
@@ -38,19 +39,12 @@ OP_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 
 def decimals(name: str, value: float) -> int:
-    """How many decimals a KPI value is shown with (see the module docstring)."""
-    if float(value).is_integer() or abs(value) >= 100:
-        return 0
-    if name.endswith(".share"):
-        return 3
-    return 2 if "utilization" in name else 1
+    """How many decimals a KPI value is shown with (the catalogue's rule, see the module docstring)."""
+    return catalogue.decimals(name, value)
 
 
 def fmt(value: float | None, name: str = "", places: int | None = None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    places = decimals(name, value) if places is None else places
-    return f"{value:,.{places}f}"
+    return catalogue.format_value(value, name, places)
 
 
 def clock_at(results: Results, minutes: float | None) -> str:
@@ -62,32 +56,21 @@ def clock_at(results: Results, minutes: float | None) -> str:
 
 # ---- inputs ------------------------------------------------------------------------------------
 
-DIST_NAMES = {
-    "fixed": ("fixed", "固定"), "exponential": ("exponential", "指数分布"), "uniform": ("uniform", "均匀分布"),
-    "triangular": ("triangular", "三角分布"), "lognormal": ("lognormal", "对数正态"), "gamma": ("gamma", "伽马分布"),
-    "empirical": ("empirical", "经验分布"),
-}  # fmt: skip
-PARAM_NAMES = {"mean": ("mean", "均值"), "cv": ("cv", "变异系数"), "low": ("from", "自"), "high": ("to", "至"),
-               "mode": ("mode", "众数"), "value": ("", "")}  # fmt: skip
-
 
 def fmt_dist(dist: Any, lang: str) -> str:
     """'lognormal, mean 20s, cv 0.5' from a distribution as dumped to JSON."""
     if not isinstance(dist, dict):
         return str(dist)
-    i = 0 if lang == "en" else 1
-    name = DIST_NAMES.get(dist.get("dist", ""), (dist.get("dist", ""),) * 2)[i]
+    name = dist_name(dist.get("dist", ""), lang)
     parts = []
     for key, value in dist.items():
         if key == "dist":
             continue
         if key == "values":
-            parts.append(f"{len(value)} values" if lang == "en" else f"{len(value)} 个值")
+            parts.append(t("dist_values", lang, n=len(value)))
             continue
-        label = PARAM_NAMES.get(key, (key, key))[i]
-        parts.append(f"{label} {value}".strip())
-    sep = ", " if lang == "en" else "，"
-    return sep.join([name, *parts])
+        parts.append(f"{param_name(key, lang)} {value}".strip())
+    return t("dist_sep", lang).join([name, *parts])
 
 
 def _share(value: float) -> str:
@@ -177,16 +160,12 @@ def _staff_rows(results: Results, lang: str) -> list[tuple[str, str, str]]:
                  don=_mins(role.don), doff=_mins(role.doff), rest=_mins(role.rest))  # fmt: skip
         if role.no_show:
             text += t("v_no_show", lang, share=_share(role.no_show))
-        label = t("in_staff", lang, role=ROLE_WORDS.get(name, (name, name))[0 if lang == "en" else 1])
+        label = t("in_staff", lang, role=role_name(name, lang))
         rows.append((label, text, f"staff.{name}"))
     if s.staff.pauses:
         text = ", ".join(t("v_pause", lang, at=format_clock(p.at), minutes=_mins(p.duration)) for p in s.staff.pauses)
         rows.append((t("in_pauses", lang), text, "staff.pauses"))
     return rows
-
-
-ROLE_WORDS = {"sampler": ("samplers", "采样员"), "registrar": ("registrars", "登记员"),
-              "entry_checker": ("entry checkers", "入口核验员"), "marshal": ("marshals", "引导员")}  # fmt: skip
 
 
 def _plain_dist(dist: Any, lang: str) -> str:

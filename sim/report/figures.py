@@ -21,7 +21,7 @@ from ..scenario import format_clock
 from .analysis import SATURATED, target_lines
 from .data import Results
 from .fonts import rc_params
-from .i18n import t
+from .i18n import role_name, t
 from .schematic import draw_site
 
 BLUE, ORANGE, RED, GREEN, GREY, PURPLE = "#1f5fa8", "#e07b00", "#c0392b", "#2e8b57", "#6b7280", "#7b4ea3"
@@ -357,12 +357,8 @@ def staff(results: Results, lang: str) -> Figure | None:
     return fig
 
 
-ROLE_NAMES = {"sampler": ("Sampler", "采样员"), "registrar": ("Registrar", "登记员"),
-              "entry_checker": ("Entry checker", "入口核验员"), "marshal": ("Marshal", "引导员")}  # fmt: skip
-
-
 def _role(role: str, lang: str) -> str:
-    return ROLE_NAMES.get(role, (role, role))[0 if lang == "en" else 1]
+    return role_name(role, lang, title=True)
 
 
 def _post_kind(role: str) -> str:
