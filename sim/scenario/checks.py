@@ -1,7 +1,8 @@
 """Cross-checks of a valid scenario: errors for what is certainly wrong, warnings for what is likely wrong.
 
 Each finding carries the key path it is about, so the loader locates it by file and line without
-reading the message. Errors stop the loader (exit 2); warnings are shown by the terminal and carried
+reading the message (as it does for a model validator's CheckError). These run after validation, on
+a scenario whose parts already fit together. Errors stop the loader (exit 2); warnings are shown by the terminal and carried
 into summary.json's ``warnings``, which the report shows.
 """
 
@@ -13,9 +14,10 @@ from typing import Any
 
 from .schema import Scenario
 from .staffing import staffing_warnings
+from .types import KeyPath
 from .units import format_clock
 
-KeyPath = tuple[str | int, ...]
+__all__ = ["Finding", "KeyPath", "scenario_errors", "scenario_warnings"]
 
 
 @dataclass(frozen=True)

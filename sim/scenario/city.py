@@ -15,8 +15,9 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..errors import Problem, ScenarioError
 from .distributions import Dist, Uniform
-from .schema import ClockSpec, Group, Pooling, Scenario, Site
-from .types import Duration, Model, PositiveCount, PositiveDuration, Rate, Replications, Seed, Share
+from .schema import ClockSpec, Group, Pooling, Scenario
+from .site import Site
+from .types import CheckError, Duration, Model, PositiveCount, PositiveDuration, Rate, Replications, Seed, Share
 
 MAX_TABLE_BYTES = 20_000_000  # a sites table of 100,000 rows is ~5 MB
 MAX_TABLE_ROWS = 100_000  # site groups (each of `count` sites); Xi'an's 5,077 sites fit in two
@@ -82,7 +83,8 @@ class City(Model):
     def _known_templates(self) -> City:
         for k, group in enumerate(self.sites):
             if group.template not in self.templates:
-                raise ValueError(f"sites[{k}]: unknown template {group.template!r}; have {', '.join(self.templates)}")
+                raise CheckError(("sites", k, "template"),
+                                 f"unknown template {group.template!r}; have {', '.join(self.templates)}")  # fmt: skip
         return self
 
     def courier_for(self, district: str) -> Courier:

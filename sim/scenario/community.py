@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from .distributions import Dist, Exponential, Uniform
-from .types import Clock, Count, Model, PositiveCount, PositiveDuration, Rate, Share
-
-if TYPE_CHECKING:
-    from .schema import Scenario, Site
+from .site import Site
+from .types import CheckError, Clock, Count, KeyPath, Model, PositiveCount, PositiveDuration, Rate, Share
 
 _GATE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 MAIN_SITE = "main"  # the scenario's `site:`; further sites are community.sites
@@ -62,7 +61,7 @@ class Gate(Model):
     @model_validator(mode="after")
     def _name_fits_kpis(self) -> Gate:
         if self.name is not None and not _GATE_NAME.match(self.name):
-            raise ValueError(f"gate name {self.name!r} may hold only letters, digits, '-' and '_'")
+            raise CheckError(("name",), f"gate name {self.name!r} may hold only letters, digits, '-' and '_'")
         return self
 
 
@@ -123,36 +122,45 @@ class Community(Model):
 
     @model_validator(mode="after")
     def _steps_in_order(self) -> Community:
-        flows = [("returnees.profile", self.returnees.profile if self.returnees else [])]
+        flows: list[tuple[KeyPath, list[FlowStep]]] = [
+            (("returnees", "profile"), self.returnees.profile if self.returnees else [])
+        ]
         if self.background is not None:
             flows += [
-                ("background.outbound", self.background.outbound),
-                ("background.inbound", self.background.inbound),
+                (("background", "outbound"), self.background.outbound),
+                (("background", "inbound"), self.background.inbound),
             ]
         for key, steps in flows:
             if [s.at for s in steps] != sorted(s.at for s in steps):
-                raise ValueError(f"{key}: steps must be in time order")
-        names = self.gate_names()
-        seen = set()
-        for name in names:
-            if name in seen:
-                raise ValueError(f"two gates are named {name!r}; give each gate its own name")
-            seen.add(name)
+                raise CheckError(key, "steps must be in time order")
+        self._gates_named_once()
         self._sites_named()
         return self
+
+    def _gates_named_once(self) -> None:
+        """Gate names are KPI names: no two alike. Located at the later gate's name (or its courtyard's, if unnamed)."""
+        positions = [(k, g) for k, yard in enumerate(self.courtyards) for g in range(len(yard.gates))]
+        seen = set()
+        for (k, g), name in zip(positions, self.gate_names(), strict=True):  # gate_names() goes in the same order
+            if name in seen:
+                named = self.courtyards[k].gates[g].name is not None
+                key: KeyPath = ("courtyards", k, "gates", g, "name") if named else ("courtyards", k, "name")
+                raise CheckError(key, f"two gates are named {name!r}; give each gate its own name")
+            seen.add(name)
 
     def _sites_named(self) -> None:
         """Site names fit KPI names; every courtyard's site exists (with the nearest name suggested)."""
         for name in self.sites:
             if name == MAIN_SITE or not _GATE_NAME.match(name):
-                raise ValueError(f"sites: site name {name!r} must not be {MAIN_SITE!r} and may hold only "
-                                 "letters, digits, '-' and '_'")  # fmt: skip
+                raise CheckError(("sites", name), f"site name {name!r} must not be {MAIN_SITE!r} and may hold only "
+                                                  "letters, digits, '-' and '_'")  # fmt: skip
         known = self.site_names()
         for k, yard in enumerate(self.courtyards):
             if yard.site not in known:
                 close = difflib.get_close_matches(yard.site, known, n=1, cutoff=0.5)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                raise ValueError(f"courtyards.{k}.site: no site named {yard.site!r}; {hint}sites: {', '.join(known)}")
+                raise CheckError(("courtyards", k, "site"),
+                                 f"no site named {yard.site!r}; {hint}sites: {', '.join(known)}")  # fmt: skip
 
     def site_names(self) -> list[str]:
         """The main site (key site), then community.sites in their order."""
@@ -180,25 +188,31 @@ class Community(Model):
             for yard in self.courtyards
         ]
 
-    def check_against(self, scenario: Scenario) -> None:
-        """Cross-checks with the rest of the scenario; raises ValueError naming the key."""
-        callup = scenario.arrivals.callup
-        callup_names = [b.name for b in callup.buildings] if callup else []
+    def check_against(self, callup_names: Sequence[str] | None, main_site: Site, *, staffed: bool) -> None:
+        """Cross-checks with the rest of the scenario, which passes what they need.
+
+        `callup_names`: the arrivals.callup buildings (None without a call-up); `main_site`: the scenario's
+        `site:`; `staffed`: the scenario has `staff:`. Raises CheckError with a key path from the scenario's top.
+        """
+        known = list(callup_names or [])
         owner: dict[str, str] = {}
-        for k, (yard, names) in enumerate(zip(self.courtyards, self.building_names(callup_names), strict=True)):
+        for k, (yard, names) in enumerate(zip(self.courtyards, self.building_names(known), strict=True)):
             for name in names:
-                if name not in callup_names:
-                    raise ValueError(f"community.courtyards.{k}.buildings: no call-up building named {name!r}")
+                if name not in known:
+                    raise CheckError(("community", "courtyards", k, "buildings"),
+                                     f"no call-up building named {name!r}")  # fmt: skip
                 if name in owner:
-                    raise ValueError(f"community.courtyards.{k}.buildings: {name!r} is already in {owner[name]!r}")
+                    raise CheckError(("community", "courtyards", k, "buildings"),
+                                     f"{name!r} is already in {owner[name]!r}")  # fmt: skip
                 owner[name] = yard.name
-        if self.control == "feedback" and callup is None:
-            raise ValueError("community.control: feedback calls buildings, so it needs arrivals.callup")
-        if self.check.abnormal > 0 and scenario.site.isolation is None:
-            raise ValueError("community.check.abnormal: above 0 it needs a site.isolation zone")
+        if self.control == "feedback" and callup_names is None:
+            raise CheckError(("community", "control"), "feedback calls buildings, so it needs arrivals.callup")
+        if self.check.abnormal > 0 and main_site.isolation is None:
+            raise CheckError(("community", "check", "abnormal"), "above 0 it needs a site.isolation zone")
         if self.check.abnormal > 0:
             for name, site in self.sites.items():
                 if site.isolation is None:
-                    raise ValueError(f"community.sites.{name}: check.abnormal above 0 needs an isolation zone")
-        if self.sites and scenario.staff is not None:
-            raise ValueError("community.sites: staff rotations are modelled for one site only; drop staff or sites")
+                    raise CheckError(("community", "sites", name), "check.abnormal above 0 needs an isolation zone")
+        if self.sites and staffed:
+            raise CheckError(("community", "sites"),
+                             "staff rotations are modelled for one site only; drop staff or sites")  # fmt: skip

@@ -14,7 +14,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from .types import _DURATION_SCHEMA as DURATION_JSON_SCHEMA
-from .types import Duration, Model, PositiveDuration, Real
+from .types import CheckError, Duration, Model, PositiveDuration, Real
 
 
 class _Dist(Model):
@@ -68,7 +68,7 @@ class Uniform(_Dist):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.high < self.low:
-            raise ValueError("high must be at least low")
+            raise CheckError(("high",), "high must be at least low")
         return self
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:

@@ -8,7 +8,8 @@ Size is limited before any real work: a file larger than MAX_FILE_BYTES is not r
 composer stops at MAX_NODES nodes (counted as it builds them, aliases included), and the walk
 stops at MAX_VALUES values (aliases can repeat a subtree exponentially). After validation the
 cross-checks of `checks.py` (and any a caller adds, such as the resource budget) are located
-like validation errors.
+like validation errors. No message is read to find its key: pydantic gives the path of the value
+or model that failed, and a cross-check adds the key it is about (a CheckError's path, a Finding's).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from ..errors import Problem, ScenarioError
 from .checks import Finding, scenario_errors
 from .city import City
 from .schema import Scenario
+from .types import CheckError, KeyPath
 
-KeyPath = tuple[str | int, ...]
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
@@ -407,6 +408,23 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 def _model_at(path: KeyPath, data: Any, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
     """The scenario model class that the mapping at `path` should match."""
+    candidates, node = _types_at(path, data, root)
+    models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+    if len(models) > 1 and isinstance(node, dict) and "dist" in node:
+        tagged = [m for m in models if node["dist"] in _tags(m)]
+        models = tagged or models
+    return models[0] if models else None
+
+
+def _choices_at(path: KeyPath, data: Any, root: type[BaseModel] = Scenario) -> list[str]:
+    """The texts a `Literal` key at `path` allows, read from the schema's annotations."""
+    candidates, _ = _types_at(path, data, root)
+    literals = [c for c in candidates if typing.get_origin(c) is typing.Literal]
+    return [str(v) for lit in literals for v in typing.get_args(lit) if isinstance(v, str)]
+
+
+def _types_at(path: KeyPath, data: Any, root: type[BaseModel]) -> tuple[list[Any], Any]:
+    """The annotations (models, containers, literals) that the value at `path` can match, and the value."""
     candidates: list[Any] = [root]
     node = data
     for part in path:
@@ -423,50 +441,13 @@ def _model_at(path: KeyPath, data: Any, root: type[BaseModel] = Scenario) -> typ
             node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
         )  # fmt: skip
         candidates = nxt
-    models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
-    if len(models) > 1 and isinstance(node, dict) and "dist" in node:
-        tagged = [m for m in models if node["dist"] in _tags(m)]
-        models = tagged or models
-    return models[0] if models else None
+    return candidates, node
 
 
 def _tags(model: type[BaseModel]) -> tuple[Any, ...]:
     """The values of a distribution model's `dist:` tag (its Literal)."""
     field = model.model_fields.get("dist")
     return typing.get_args(field.annotation) if field is not None else ()
-
-
-_NAMED = re.compile(r"^([A-Za-z_][\w-]*(?:\.[\w-]+)*)(:?)\s")
-
-
-def _existing(data: Any, parts: KeyPath) -> KeyPath | None:
-    """`parts` with list positions as integers, if every part exists in the data."""
-    typed: list[str | int] = []
-    node = data
-    for part in parts:
-        if isinstance(node, dict) and part in node:
-            typed.append(part)
-        elif isinstance(node, list) and str(part).isdigit() and int(part) < len(node):
-            part = int(part)
-            typed.append(part)
-        else:
-            return None
-        node = node[part]
-    return tuple(typed)
-
-
-def _named_in_message(message: str, path: KeyPath, data: Any) -> tuple[KeyPath, str] | None:
-    """A cross-check names the key it is about ('arrivals.callup.start is after ...',
-    'hard_stop must not be ...' at clock): locate the error there rather than at the mapping."""
-    match = _NAMED.match(message)
-    if match is None:
-        return None
-    parts = tuple(match.group(1).split("."))
-    for base in ((), path) if len(parts) > 1 else (path,):
-        found = _existing(data, (*base, *parts))
-        if found is not None:
-            return found, message[match.end() :] if match.group(2) else message
-    return None
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -477,7 +458,8 @@ def _suggest(word: str, choices: list[str]) -> str:
 def _locate(error: Any, data: dict[str, Any], doc: _Document, root: type[BaseModel] = Scenario) -> Problem:
     path, _ = _data_path(error["loc"], data)
     kind = error["type"]
-    message = error["msg"].removeprefix("Value error, ")
+    cause = error.get("ctx", {}).get("error")  # the exception a validator raised (a value error)
+    message = str(cause) if kind == "value_error" and cause is not None else error["msg"]
     if kind == "extra_forbidden" and path:
         model = _model_at(path[:-1], data, root)
         valid = sorted(model.model_fields) if model else []
@@ -493,15 +475,10 @@ def _locate(error: Any, data: dict[str, Any], doc: _Document, root: type[BaseMod
     elif kind == "union_tag_not_found":
         path = (*path, "dist")
         message = "a distribution needs 'dist:' (fixed, exponential, uniform, triangular, lognormal, gamma, empirical) or a bare duration like '15s'"
-    elif kind == "value_error" and (named := _named_in_message(message, path, data)) is not None:
-        path, message = named
-    elif kind == "literal_error":
-        expected = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+    elif kind == "value_error" and isinstance(cause, CheckError):
+        path, message = (*path, *cause.path), cause.message  # a cross-check: the key it is about, below the model
+    elif kind == "literal_error" and (expected := _choices_at(path, data, root)):
         message = (
             f"{error['input']!r} is not allowed; {_suggest(str(error['input']), expected)}valid: {', '.join(expected)}"
         )
-    elif kind == "value_error" and not path and (named := re.match(r"^([A-Za-z_]\w*(?:\.\w+)+): (.+)$", message)):
-        # a cross-check of the whole scenario names the key it is about ("community.control: ...")
-        path = tuple(int(p) if p.isdigit() else p for p in named.group(1).split("."))
-        message = named.group(2)
     return located(path, message, doc)

@@ -1,6 +1,8 @@
 """The scenario: one validated, immutable description of a drill.
 
-Keys and defaults are documented in scenarios/README.md with their sources.
+Keys and defaults are documented in scenarios/README.md with their sources. The parts live in
+their own modules (site, community, staffing), which know nothing of the scenario; the scenario's
+validators check the parts against each other, raising CheckError with the key path they are about.
 """
 
 from __future__ import annotations
@@ -12,10 +14,28 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .community import Community
 from .distributions import Dist, Exponential, Uniform
+from .site import MAX_STATIONS, Buffer, EntryCheck, Isolation, Retry, Sampling, Site, Waiting
 from .staffing import Doorstep, Recall, Samples, Staff, check_parts
-from .types import Clock, Duration, Flag, Model, PositiveCount, PositiveDuration, Rate, Real, Replications, Seed, Share
+from .types import (
+    CheckError,
+    Clock,
+    Duration,
+    Flag,
+    Model,
+    PositiveCount,
+    PositiveDuration,
+    Rate,
+    Real,
+    Replications,
+    Seed,
+    Share,
+)
 
-MAX_STATIONS = 1_000  # stations, entry lanes: a site is a few dozen at most
+__all__ = [  # the site's parts are defined in site.py and importable from here too
+    "MAX_STATIONS", "Aims", "Arrivals", "Buffer", "Building", "Callup", "ClockSpec", "EntryCheck", "Group",
+    "Isolation", "Late", "Pooling", "ProfileStep", "Retry", "Sampling", "Scenario", "Site", "Trace", "Waiting",
+    "parse_target",
+]  # fmt: skip
 
 
 class ClockSpec(Model):
@@ -32,7 +52,7 @@ class ClockSpec(Model):
     @model_validator(mode="after")
     def _stop_after_close(self) -> ClockSpec:
         if self.hard_stop is not None and self.hard_stop < self.close:
-            raise ValueError("hard_stop must not be before open + duration")
+            raise CheckError(("hard_stop",), "hard_stop must not be before open + duration")
         return self
 
 
@@ -99,7 +119,7 @@ class Trace(Model):
     @model_validator(mode="after")
     def _one_group_each(self) -> Trace:
         if self.groups is not None and len(self.groups) != len(self.times):
-            raise ValueError(f"groups has {len(self.groups)} names for {len(self.times)} times")
+            raise CheckError(("groups",), f"groups has {len(self.groups)} names for {len(self.times)} times")
         return self
 
 
@@ -122,7 +142,7 @@ class Arrivals(Model):
         if self.profile is not None:
             times = [step.at for step in self.profile]
             if times != sorted(times):
-                raise ValueError("profile steps must be in time order")
+                raise CheckError(("profile",), "profile steps must be in time order")
         return self
 
 
@@ -133,74 +153,6 @@ class Group(Model):
     registration_factor: Real = Field(1.0, gt=0, le=100, description="times the registration time")
     swab_factor: Real = Field(1.0, gt=0, le=100, description="times the swab time")
     priority: Flag = Field(False, description="served first from the priority lane")
-
-
-class EntryCheck(Model):
-    """Temperature and health-code check at the entrance."""
-
-    lanes: PositiveCount = Field(1, le=MAX_STATIONS)
-    time: Dist
-    abnormal: Share = Field(0.0, description="share found with fever or a yellow/red code")
-
-
-class Retry(Model):
-    """People turned away at a full waiting zone who come back later."""
-
-    share: Share = 1.0
-    after: Dist = Uniform(dist="uniform", low="20min", high="60min")
-    max_tries: PositiveCount = Field(1, le=100)
-
-
-class Waiting(Model):
-    """The waiting zone (等候区); capacity counts people waiting, not those at stations."""
-
-    capacity: PositiveCount | None = None
-    when_full: Literal["queue_outside", "turn_away"] = "queue_outside"
-    retry: Retry | None = None
-
-    @model_validator(mode="after")
-    def _retry_needs_turn_away(self) -> Waiting:
-        if self.retry is not None and self.when_full != "turn_away":
-            raise ValueError("retry applies only with when_full: turn_away")
-        return self
-
-
-class Sampling(Model):
-    """Sampling stations (采样区): one registrar and one sampler each."""
-
-    stations: PositiveCount = Field(le=MAX_STATIONS)
-    registration: Dist | None = None
-    swab: Dist
-
-
-class Isolation(Model):
-    """Temporary isolation zone (临时隔离区) for people found abnormal."""
-
-    capacity: PositiveCount
-    stay: Dist
-
-
-class Buffer(Model):
-    """Staff-only buffer zone (缓冲区) where samplers change protective equipment."""
-
-    capacity: PositiveCount
-
-
-class Site(Model):
-    entry_check: EntryCheck | None = None
-    waiting: Waiting = Waiting()
-    sampling: Sampling
-    isolation: Isolation | None = None
-    buffer: Buffer | None = None
-
-    @model_validator(mode="after")
-    def _isolation_for_abnormal(self) -> Site:
-        if self.entry_check and self.entry_check.abnormal > 0 and self.isolation is None:
-            raise ValueError("entry_check.abnormal > 0 needs a site.isolation zone")
-        return self
-
-
-Community.model_rebuild(_types_namespace={"Site": Site})  # community.sites holds further Sites
 
 
 class Pooling(Model):
@@ -271,7 +223,9 @@ class Scenario(Model):
     @model_validator(mode="after")
     def _community_fits(self) -> Scenario:
         if self.community is not None:
-            self.community.check_against(self)
+            callup = self.arrivals.callup
+            names = [b.name for b in callup.buildings] if callup is not None else None
+            self.community.check_against(names, self.site, staffed=self.staff is not None)
         return self
 
     @model_validator(mode="after")
@@ -285,19 +239,19 @@ class Scenario(Model):
         if trace is None:
             return self
         if self.community is not None:
-            raise ValueError("arrivals.trace: the trace gives arrivals at the site; it cannot go with a community, "
-                             "whose residents reach the site through its gates")  # fmt: skip
+            raise CheckError(("arrivals", "trace"), "the trace gives arrivals at the site; it cannot go with a "
+                                                    "community, whose residents reach the site through its gates")  # fmt: skip
         unknown = sorted(set(trace.groups or ()) - set(self.population))
         if unknown:
-            raise ValueError(f"arrivals.trace: group {unknown[0]!r} is not in the population "
-                             f"({', '.join(self.population)})")  # fmt: skip
+            raise CheckError(("arrivals", "trace"), f"group {unknown[0]!r} is not in the population "
+                                                    f"({', '.join(self.population)})")  # fmt: skip
         return self
 
     @model_validator(mode="after")
     def _callup_in_hours(self) -> Scenario:
         callup = self.arrivals.callup
         if callup is not None and callup.start is not None and callup.start >= self.clock.close:
-            raise ValueError("arrivals.callup.start is after the site closes")
+            raise CheckError(("arrivals", "callup", "start"), "arrivals.callup.start is after the site closes")
         return self
 
 

@@ -2,21 +2,21 @@
 
 Top-level keys ``staff``, ``samples``, ``recall`` and ``doorstep``; each is optional and,
 when omitted, absent from the flow. Keys, units, defaults and sources: scenarios/README.md.
+The functions here take the scenario as `ScenarioParts`: the parts they read, so this module does not
+import the schema (which imports it).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from pydantic import Field, model_validator
 
 from .distributions import Dist, Fixed, Uniform
-from .types import Clock, Count, Duration, Flag, Model, PositiveCount, PositiveDuration, Real, Share
-
-if TYPE_CHECKING:
-    from .schema import Scenario
+from .site import Site
+from .types import CheckError, Clock, Count, Duration, Flag, Model, PositiveCount, PositiveDuration, Real, Share
 
 ROLES = ("sampler", "registrar", "entry_checker", "marshal")
 
@@ -162,27 +162,43 @@ class Doorstep(Model):
     )
 
 
-def check_parts(scenario: Scenario) -> None:
-    """Cross-checks between these parts and the rest of the scenario (raise ValueError)."""
+class ScenarioParts(Protocol):
+    """What the functions here read of a scenario (schema.Scenario is one)."""
+
+    @property
+    def site(self) -> Site: ...
+    @property
+    def staff(self) -> Staff | None: ...
+    @property
+    def samples(self) -> Samples | None: ...
+    @property
+    def recall(self) -> Recall | None: ...
+    @property
+    def doorstep(self) -> Doorstep | None: ...
+
+
+def check_parts(scenario: ScenarioParts) -> None:
+    """Cross-checks between these parts and the rest of the scenario (raise CheckError at a key path)."""
     staff = scenario.staff
     if scenario.recall is not None and scenario.samples is None:
-        raise ValueError("recall needs a samples part (the retest tubes go through its chain)")
+        raise CheckError(("recall",), "recall needs a samples part (the retest tubes go through its chain)")
     if scenario.doorstep is not None and scenario.samples is None:
-        raise ValueError("doorstep needs a samples part (home tubes join its chain)")
+        raise CheckError(("doorstep",), "doorstep needs a samples part (home tubes join its chain)")
     if staff is None:
         return
     if staff.registrar is not None and scenario.site.sampling.registration is None:
-        raise ValueError("staff.registrar needs site.sampling.registration")
+        raise CheckError(("staff", "registrar"), "staff.registrar needs site.sampling.registration")
     if staff.entry_checker is not None and scenario.site.entry_check is None:
-        raise ValueError("staff.entry_checker needs site.entry_check")
+        raise CheckError(("staff", "entry_checker"), "staff.entry_checker needs site.entry_check")
     if staff.marshal is not None and staff.marshal.on_duty is None:
-        raise ValueError("staff.marshal needs on_duty")
+        raise CheckError(("staff", "marshal"), "staff.marshal needs on_duty")
     for name, role in staff.roles().items():
         if role.on_duty is not None and name != "marshal" and role.on_duty != posts(scenario, name):
-            raise ValueError(f"staff.{name}.on_duty must equal the number of posts ({posts(scenario, name)})")
+            raise CheckError(("staff", name, "on_duty"),
+                             f"staff.{name}.on_duty must equal the number of posts ({posts(scenario, name)})")  # fmt: skip
 
 
-def posts(scenario: Scenario, role: str) -> int:
+def posts(scenario: ScenarioParts, role: str) -> int:
     """Posts a role fills at once: stations, entry lanes, or the marshals on duty."""
     site = scenario.site
     if role in ("sampler", "registrar"):
@@ -203,7 +219,7 @@ def sustainable_posts(role: Role, present: float) -> int:
     return math.floor(present * role.max_stretch / role.cycle_s + 1e-9)
 
 
-def open_posts(scenario: Scenario, present: dict[str, int]) -> dict[str, int]:
+def open_posts(scenario: ScenarioParts, present: dict[str, int]) -> dict[str, int]:
     """Posts each role opens, given how many of its people turned up (`present`, by role).
 
     With ``staff.open_posts: sustainable`` a role opens the posts its people can keep staffed through
@@ -241,7 +257,7 @@ class RolePlan:
     follows_plan: bool
 
 
-def staffing_plan(scenario: Scenario) -> list[RolePlan]:
+def staffing_plan(scenario: ScenarioParts) -> list[RolePlan]:
     """Every rotated role of the scenario as a plan (empty without staff)."""
     if scenario.staff is None:
         return []
@@ -255,7 +271,7 @@ def staffing_plan(scenario: Scenario) -> list[RolePlan]:
     return out
 
 
-def staffing_warnings(scenario: Scenario) -> list[str]:
+def staffing_warnings(scenario: ScenarioParts) -> list[str]:
     """Plain-language warnings about a roster too small to keep every post staffed through rotations."""
     out: list[str] = []
     if scenario.staff is None:

@@ -31,10 +31,28 @@ MAX_DURATION_S = 7 * 86400.0  # no stage of a testing round lasts longer than a 
 MAX_RATE_PER_H = 10_000_000.0  # arrivals, gate traffic, lab capacity
 
 
+KeyPath = tuple[str | int, ...]  # keys and list positions from a mapping down to one value: ("staff", "sampler")
+
+
 class Model(_PydanticModel):
     """Every scenario part: immutable, and misspelt keys are refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CheckError(ValueError):
+    """A cross-check of a model validator that failed, with the key path it is about.
+
+    `path` is relative to the model whose validator raises it (("hard_stop",) from the clock;
+    ("staff", "registrar") from the scenario). Pydantic keeps the exception in the error's
+    ``ctx["error"]``, so the loader locates the message at that key without reading it; the message
+    is in the planner's words and need not name the key.
+    """
+
+    def __init__(self, path: KeyPath, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
 
 
 def _non_negative(value: float) -> float:
