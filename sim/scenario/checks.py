@@ -138,10 +138,10 @@ def _after_closing(s: Scenario) -> list[Finding]:
             flows += [("background", "outbound", community.background.outbound),
                       ("background", "inbound", community.background.inbound)]  # fmt: skip
         for part, name, steps in flows:
-            for k, step in enumerate(steps):
-                if step.at >= until:
+            for k, flow in enumerate(steps):
+                if flow.at >= until:
                     out.append(Finding(("community", part, name, k, "at"),
-                                       f"{format_clock(step.at)} is not before the flows stop "
+                                       f"{format_clock(flow.at)} is not before the flows stop "
                                        f"({format_clock(until)}, community.until): this step never applies"))  # fmt: skip
     if s.staff is not None:
         for k, pause in enumerate(s.staff.pauses):

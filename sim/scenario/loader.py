@@ -63,13 +63,13 @@ class _CountingLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.nodes = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             mark = self.peek_event().start_mark
             raise _TooLarge(f"more than {MAX_NODES:,} YAML nodes; a scenario is far smaller "
                             f"(list many sites in a sites_table CSV)", mark.line + 1)  # fmt: skip
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 class _Document:
@@ -117,7 +117,10 @@ class _Document:
                 return [self.convert(item, (*path, i), loader) for i, item in enumerate(node.value)]
             finally:
                 self._open.discard(id(node))
-        return self.scalar(node, path, loader)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path, loader)
+        self.problem(path, "not a value a scenario can hold")  # the composer makes only the three kinds
+        return None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, loader: yaml.SafeLoader) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -140,7 +143,7 @@ class _Document:
             result[key] = self.convert(value_node, (*path, key), loader)
         return result
 
-    def scalar(self, node: yaml.Node, path: KeyPath, loader: yaml.SafeLoader) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: KeyPath, loader: yaml.SafeLoader) -> Any:
         if node.tag not in _SAFE_TAGS:
             self.problem(path, f"the tag {node.tag!r} is not allowed in a scenario")
             return None
@@ -217,7 +220,7 @@ def _set(data: dict[str, Any], path: list[str], value: Any) -> tuple[KeyPath, in
         if i == len(path) - 1:
             node[part] = value
             break
-        nxt = node[part] if isinstance(node, list) else node.get(part)
+        nxt = node.get(part) if isinstance(node, dict) else node[part]
         if not isinstance(nxt, (dict, list)):
             nxt = {}
             node[part] = nxt
@@ -338,8 +341,7 @@ def resolve_trace(data: dict[str, Any], source: str, doc: _Document) -> None:
     The path is relative to the scenario file (to the current folder when it came from `--set`).
     """
     arrivals = data.get("arrivals")
-    trace = arrivals.get("trace") if isinstance(arrivals, dict) else None
-    if not isinstance(trace, str):
+    if not isinstance(arrivals, dict) or not isinstance(trace := arrivals.get("trace"), str):
         return
     from ..drill.records import read_records, trace_of
 
