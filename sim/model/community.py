@@ -29,7 +29,7 @@ import simpy
 from ..scenario.community import FlowStep
 from ..scenario.schema import Scenario
 from .arrivals import ArrivalPlan, household_heads, poisson_times
-from .pools import Lanes, Later
+from .pools import Lanes, start_at
 from .records import (
     BACKGROUND,
     HELD,
@@ -258,8 +258,10 @@ class CommunityWorld:
     def call(self, b: int) -> None:
         """A grid worker calls building b: its residents leave home after their own delay."""
         self.plan.call_times[b] = self.env.now
-        for a in self.residents_of[b]:
-            Later(self.env, self.resident(a), self._delay[a])  # each leaves home after their own delay
+        delay, residents = self._delay, self.residents_of[b]
+        leaving = sorted(residents, key=delay.__getitem__)  # each leaves home after their own delay
+        now = self.env.now
+        self.env.process(start_at(self.env, [now + delay[a] for a in leaving], lambda k: self.resident(leaving[k])))
 
     def call_order(self) -> list[int]:
         return np.argsort(self.planned_calls, kind="stable").tolist()

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario, Site
-from .pools import Lanes, Later, ServerPool, Zone
+from .pools import Lanes, ServerPool, Zone, start_at
 from .records import ISOLATED, PENDING, SAMPLED, TURNED_AWAY, UNSERVED, PersonLog
 
 Process = Generator[simpy.Event, object, None]
@@ -79,24 +80,21 @@ class EntryCheck:
         self.lanes = ServerPool(env, lanes) if rotating else None
         self.booked = None if rotating else Lanes(lanes)
 
-    def check(self, i: int, isolation: IsolationZone | None) -> Generator[simpy.Event, object, bool]:
-        """Queue for a lane and be checked; an abnormal person is walked to isolation. Returns: may go on."""
+    def check(self, i: int) -> simpy.Event:
+        """Queue for a lane and be checked: the event of the check's end (booked lanes: a timeout until then)."""
         env, log = self.env, self.log
-        if self.booked is not None:
-            log.entry_start[i], log.entry_end[i] = start, end = self.booked.book(env.now, self.draws.entry[i])
-            yield env.timeout(end - env.now)
-        else:
-            assert self.lanes is not None
-            with self.lanes.request() as lane:
-                yield from lane
-                log.entry_start[i] = env.now
-                yield env.timeout(self.draws.entry[i])
-                log.entry_end[i] = env.now
-        if self.draws.abnormal[i]:
-            assert isolation is not None  # the scenario refuses abnormal > 0 without an isolation zone
-            yield from isolation.admit(i)  # the checker is back at the lane at once (a marshal stays with them)
-            return False
-        return True
+        if self.booked is None:
+            return env.process(self._at_a_staffed_lane(i))
+        log.entry_start[i], log.entry_end[i] = start, end = self.booked.book(env.now, self.draws.entry[i])
+        return env.timeout(end - env.now)
+
+    def _at_a_staffed_lane(self, i: int) -> Process:
+        assert self.lanes is not None
+        with self.lanes.request() as lane:
+            yield from lane
+            self.log.entry_start[i] = self.env.now
+            yield self.env.timeout(self.draws.entry[i])
+            self.log.entry_end[i] = self.env.now
 
     @property
     def queued(self) -> int:
@@ -118,14 +116,14 @@ class WaitingZone:
     def full(self) -> bool:
         return not self.places.has_room()
 
-    def enter(self, i: int, priority: int) -> Process:
-        """Join the queue for a station: inside the zone, or outside it until a place is handed over."""
-        log = self.log
-        log.queue_join[i] = self.env.now
-        outside = self.places.enter_or_wait(priority)
-        if outside is not None:
-            yield outside
-        log.zone_in[i] = self.env.now
+    def join(self, i: int, priority: int) -> simpy.Event | None:
+        """Join the queue for a station: a place in the zone now (None), or the event of one handed over to
+        them outside it; `entered` when they are in."""
+        self.log.queue_join[i] = self.env.now
+        return self.places.enter_or_wait(priority)
+
+    def entered(self, i: int) -> None:
+        self.log.zone_in[i] = self.env.now
 
     def leave(self) -> None:
         self.places.leave()
@@ -167,17 +165,27 @@ class Stations:
         """The post of a station's sampler (stops after the swab) or registrar."""
         return Post(self.pool, station, self if sampler else None)
 
-    def step_up(self, i: int, priority: int) -> Generator[simpy.Event, object, int]:
-        """Wait for a station (the household's, where there is one) and step up to it."""
+    def step_up(self, i: int, priority: int) -> int | simpy.Event:
+        """A station for person i (their household's, where there is one): its number if one is free now, else
+        the event of one coming free, whose value is the station."""
         if self.household is None or self.household[i] < 0:
-            return (yield from self.pool.request(priority))
+            return self.pool.acquire(priority)
         h = self.household[i]
-        claim = self.claims.get(h)
-        if claim is None:  # the household's first member queues for any station, the rest for that one
+        if h not in self.claims:  # the household's first member queues for any station, the rest for that one
             self.claims[h] = claim = self.env.event()
-            station = yield from self.pool.request(priority)
-            claim.succeed(station)
-            return station
+            got = self.pool.acquire(priority)
+            if isinstance(got, int):
+                claim.succeed(got)
+            else:
+                got.callbacks.append(lambda event: self._claimed(claim, event))
+            return got
+        return self.env.process(self._at_the_households_station(self.claims[h]))
+
+    @staticmethod
+    def _claimed(claim: simpy.Event, station: simpy.Event) -> None:
+        claim.succeed(station.value)  # the household's station, for its later members
+
+    def _at_the_households_station(self, claim: simpy.Event) -> Generator[simpy.Event, object, int]:
         taken = claim.value if claim.triggered else (yield claim)
         assert isinstance(taken, int)
         return (yield from self.pool.request_at(taken))
@@ -251,21 +259,9 @@ class SamplingSite:
         self.stations = Stations(env, site.sampling.stations, log, draws, first_station,
                                  sampler.hand_disinfection if sampler is not None else 0.0, household)  # fmt: skip
 
-    def arrivals(self, times: np.ndarray, window_s: float = 3600.0) -> Process:
-        """Start each person's visit at their arrival time (a site without a community).
-
-        The visits of the next `window_s` are scheduled together (one event each), so memory stays bounded.
-        """
-        env = self.env
-        times_s = times.tolist()
-        i, n = 0, len(times_s)
-        while i < n:
-            until = env.now + window_s
-            while i < n and times_s[i] < until:
-                Later(env, self.visit(i), max(0.0, times_s[i] - env.now))
-                i += 1
-            if i < n:
-                yield env.timeout(max(until, times_s[i]) - env.now)
+    def arrivals(self, times: np.ndarray) -> Process:
+        """Start each person's visit at their arrival time (a site without a community)."""
+        return start_at(self.env, times.tolist(), self.visit)
 
     def arrive(self, i: int) -> None:
         """A person reaches the site (the only place a person's arrival is written)."""
@@ -275,27 +271,36 @@ class SamplingSite:
         log.arrival[i] = self.env.now
         log.tries[i] += 1
 
-    def visit(self, i: int) -> Generator[simpy.Event, object, float]:
-        """Arrive; be checked; wait in the zone (or outside it); be registered and swabbed.
+    def visit(self, i: int) -> Generator[simpy.Event, Any, float]:  # Any: what an event's value is
+        """Arrive; be checked; wait in the zone (or outside it); step up to a station; be registered and swabbed.
 
-        Returns when the person leaves the site: swabbed (perhaps still ahead), or now (not admitted, turned
-        away, transferred from isolation).
+        One process a person, as in simpy's bank example: each part is asked through its own door, and the
+        waits it hands back are yielded here. Returns when the person leaves the site: swabbed (perhaps still
+        ahead), or now (not admitted, turned away, transferred from isolation).
         """
-        env = self.env
+        env, zone = self.env, self.zone
         self.arrive(i)
         if env.now >= self.close_s:
             self.log.outcome[i] = UNSERVED  # admissions have stopped
             return env.now
         if env.now < self.open_s:
             yield env.timeout(self.open_s - env.now)
-        if self.entry is not None and not (yield from self.entry.check(i, self.isolation)):
-            return env.now  # abnormal: transferred from the isolation zone
-        if self.zone.turn_away and self.zone.full():
+        if self.entry is not None:
+            yield self.entry.check(i)
+            if self.draws.abnormal[i]:  # the checker is back at the lane at once (a marshal walks them over)
+                assert self.isolation is not None  # the scenario refuses abnormal > 0 without an isolation zone
+                yield from self.isolation.admit(i)
+                return env.now  # transferred from the isolation zone
+        if zone.turn_away and zone.full():
             return (yield from self.leave_or_retry(i))
         priority = self.priority[i]
-        yield from self.zone.enter(i, priority)
-        station = yield from self.stations.step_up(i, priority)
-        self.zone.leave()
+        outside = zone.join(i, priority)
+        if outside is not None:
+            yield outside  # queueing outside the zone until a place is handed over
+        zone.entered(i)
+        got = self.stations.step_up(i, priority)
+        station = got if isinstance(got, int) else (yield got)  # in the zone until a station frees
+        zone.leave()
         return (yield from self.stations.serve(i, station))
 
     def refer(self, i: int) -> Process:
