@@ -671,7 +671,7 @@ def fit_command(records_file: Path, scenario_file: Path, out_file: Path, mapping
     """Fit arrivals, registration and swab times, stations and pooling to a drill's records."""
     from .drill.fit import fit_records
     from .drill.fit_files import fitted_values, problem_lines, write_fit
-    from .drill.records import parse_map, read_records
+    from .scenario.drill_records import parse_map, read_records
 
     scenario = _site_scenario(scenario_file)
     tolerance_s = _duration_option(tolerance, "--tolerance")
@@ -718,11 +718,11 @@ def compare_command(scenario_file: Path, records_file: Path, out_dir: Path, repl
                     tolerance: str, lang: str) -> None:  # fmt: skip
     """Run the plan and set it beside a drill's records: compare.json and a report section (en, zh)."""
     from .drill.compare import comparison
-    from .drill.compare_report import kpi_rows
-    from .drill.compare_words import findings
     from .drill.files import write_compare
     from .drill.fit_files import problem_lines
-    from .drill.records import parse_map, read_records
+    from .report.compare import kpi_rows
+    from .report.compare_words import findings
+    from .scenario.drill_records import parse_map, read_records
 
     scenario = _site_scenario(scenario_file, overrides)
     tolerance_s = _duration_option(tolerance, "--tolerance")
@@ -811,8 +811,8 @@ def kpis_command(markdown_file: Path | None) -> None:
 def translations_command(update: bool) -> None:
     """Check the translations (sim/locale/*/LC_MESSAGES/drill.po): exit 1 while anything is left to translate."""
     from .locale import LOCALES, po_path
-    from .locale.messages import TEMPLATE, messages, problems, write_template
-    from .locale.messages import update as merge
+    from .translations import TEMPLATE, messages, problems, write_template
+    from .translations import update as merge
 
     if update:
         out.print(f"Template: {write_template()} ({len(messages())} messages)", markup=False)

@@ -16,13 +16,13 @@ from rich.console import Console
 from sim import load_scenario
 from sim.cli import _kpi_table, main
 from sim.locale import LOCALES, PoTranslations, po_path, translations
-from sim.locale.messages import TEMPLATE, messages, problems, template_is_current
 from sim.measure.catalogue import CATALOGUE, PARTS, WHEN, decimals, format_value, is_key, part_of, spec_of, unit_of
 from sim.measure.city import city_kpis
 from sim.measure.names import CONDITIONS, kpi_names
 from sim.measure.reference import reference_markdown
 from sim.report.i18n import change_label, kpi_label, role_name, t
 from sim.scenario import Scenario, scenario_from_text
+from sim.translations import TEMPLATE, messages, problems, template_is_current
 
 ROOT = Path(__file__).parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -246,7 +246,7 @@ def test_no_chinese_text_is_left_in_the_code() -> None:
 
 
 def test_update_brings_in_new_messages_and_marks_changed_english_fuzzy(tmp_path: Path, monkeypatch) -> None:
-    from sim.locale import messages as m
+    from sim import translations as m
 
     po = tmp_path / "drill.po"
     shutil.copy(po_path("zh"), po)

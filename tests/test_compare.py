@@ -89,7 +89,7 @@ def test_the_day_is_computed_by_hand_from_its_records(compared: tuple[Path, dict
 
 def test_where_the_plan_was_wrong_follows_the_numbers(compared: tuple[Path, dict, str]) -> None:
     _, data, output = compared
-    from sim.drill.compare_words import findings
+    from sim.report.compare_words import findings
 
     said = findings(data, "en")
     assert "Swabs took 40.5 s on average (39.6–41.4 s); the plan assumed 30.0 s." in said["wrong"]
@@ -106,7 +106,7 @@ def test_where_the_plan_was_wrong_follows_the_numbers(compared: tuple[Path, dict
 
 
 def test_a_day_within_the_plan_says_so(compared: tuple[Path, dict, str]) -> None:
-    from sim.drill.compare_words import findings
+    from sim.report.compare_words import findings
 
     _, data, _ = compared
     same = json.loads(json.dumps(data))
@@ -126,7 +126,7 @@ def test_the_report_section_is_in_english_and_chinese(compared: tuple[Path, dict
     assert "Where the plan was wrong" in page and "Swabs took 40.5 s on average" in page
     assert 'data-kpi="wait.total.mean_min"' in page and "<script" not in page and "http" not in page.split("<body")[1]
     assert "Swabs took 40.5 s" in (out / "compare.md").read_text(encoding="utf-8")
-    from sim.drill.compare_report import render_compare
+    from sim.report.compare import render_compare
 
     data = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     zh_page, zh_md = render_compare(data, "zh")

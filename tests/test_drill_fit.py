@@ -20,8 +20,8 @@ from sim import load_scenario, run, run_replication, scenario_from_text
 from sim.cli import main
 from sim.drill.distfit import Durations, choose, profile_intervals
 from sim.drill.fit import fit_records, poisson_interval, registration_durations
-from sim.drill.records import read_records
 from sim.drill.synthetic import record_rows, write_records
+from sim.scenario.drill_records import read_records
 
 TRUTH = """
 name: the day as it was

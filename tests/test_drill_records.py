@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.drill.records import PROBLEMS, RecordsError, parse_map, parse_time, read_records
+from sim.scenario.drill_records import PROBLEMS, RecordsError, parse_map, parse_time, read_records
 
 BASE = """
 name: plan

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from sim import ScenarioError, load_scenario, run, run_replication, scenario_from_text
 from sim.cli import main
-from sim.drill.records import read_records
+from sim.scenario.drill_records import read_records
 
 RECORDS = """person,arrived,registered,swab_start,swab_end,station,group
 a,07:58:00,08:00:00,08:00:10,08:00:40,1,elderly

@@ -1,7 +1,7 @@
 """The drill loop: a replication's (or a drill's) event log, a drill's records in, fit, plan against the day.
 
 - ``events``: records → events in time order, in bounded chunks (the contract of ``events.csv``);
-- ``records``: a drill's per-person records read with located errors and rejected rows;
+- a drill's per-person records are read by ``sim.scenario.drill_records`` (also the input of ``arrivals.trace``);
 - ``fit``: arrival profile, registration (censored) and swab distributions, pooling → a fitted scenario;
 - ``compare``: the plan's KPIs beside the day's, and where the plan was wrong.
 

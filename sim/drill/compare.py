@@ -21,11 +21,11 @@ from scipy import stats
 
 from ..experiment.runner import RunResult, run
 from ..measure.stats import describe
+from ..scenario.drill_records import DrillRecords
 from ..scenario.schema import Scenario
 from ..scenario.units import format_clock
 from .distfit import Durations
 from .fit import NOT_SEPARATE, registration_bounds
-from .records import DrillRecords
 
 COMPARED = ("people.arrived", "people.sampled", "throughput.per_hour", "time.completion_min", "wait.total.mean_min",
             "wait.total.p95_min", "wait.total.max_min", "time.in_site.mean_min", "stations.utilization",

@@ -28,6 +28,7 @@ from ..results.files import (
     atomic_open,  # fmt: skip
     atomic_write,
 )
+from ..scenario.drill_records import DrillRecords
 from ..scenario.schema import Scenario
 from ..scenario.units import format_clock
 from .event_log import EventLog, replication_log
@@ -78,21 +79,20 @@ def write_replication_events(scenario: Scenario, replication: int, seed: int, ou
     return write_event_log(log, out, {"replication": replication, "seed": seed, "scenario": scenario.name})
 
 
-def write_rejected(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    """rejected.csv: every row left out, with its row number in the file and the reason."""
+def write_rejected(path: Path, records: DrillRecords) -> Path:
+    """rejected.csv: every row of the drill's records left out, with its row number in the file and the reason."""
     with atomic_open(path, encoding="utf-8-sig") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["row", "problem", "reason", *header])
-        writer.writerows(rows)
+        writer.writerow(["row", "problem", "reason", *records.header])
+        writer.writerows([str(r.row), r.problem, f"{r.column}: {r.reason}", *r.values] for r in records.rejected)
     return path
 
 
-def write_compare(data: dict[str, Any], records: Any, scenario: Scenario, out: Path, lang: str = "en"
+def write_compare(data: dict[str, Any], records: DrillRecords, scenario: Scenario, out: Path, lang: str = "en"
                   ) -> dict[str, Path]:  # fmt: skip
     """compare.json, compare.html and compare.md (in `lang`), rejected.csv, and day/events.csv: the day's own log."""
-    from .compare_report import render_compare
+    from ..report.compare import render_compare
     from .event_log import drill_log
-    from .fit_files import rejected_rows
 
     out = Path(out)
     paths = {"compare": out / COMPARE_JSON, "compare_html": out / COMPARE_HTML, "compare_md": out / COMPARE_MD,
@@ -101,7 +101,7 @@ def write_compare(data: dict[str, Any], records: Any, scenario: Scenario, out: P
     page, markdown = render_compare(data, lang)
     atomic_write(paths["compare_html"], page)
     atomic_write(paths["compare_md"], markdown)
-    write_rejected(paths["rejected"], records.header, rejected_rows(records))
+    write_rejected(paths["rejected"], records)
     groups = list(records.groups) if records.group is not None else ["person"]
     group_of = records.group if records.group is not None else np.zeros(records.n, dtype=np.int64)
     log = drill_log(records.arrival, records.registered, records.swab_start, records.swab_end, records.station,

@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from ..scenario.drill_records import DrillRecords
 from ..scenario.schema import Scenario
 from ..scenario.units import format_clock
 from .distfit import Choice, Durations, Fit, choose, fit_family, goodness, profile_intervals
-from .records import DrillRecords
 
 STEPS_MIN = (15, 30, 60)
 TOLERANCE_S = 1.0  # swab_start within this of the previous swab_end: the registrar waited for the sampler

@@ -15,12 +15,12 @@ import yaml
 from ..errors import Problem, ScenarioError
 from ..results import atomic_write
 from ..results.files import FIT, REJECTED
+from ..scenario.drill_records import PROBLEMS
 from ..scenario.loader import _Document, _parse_yaml, scenario_from_text
 from ..scenario.units import format_clock
 from .distfit import Choice
 from .files import write_rejected
 from .fit import FitResult, dist_data, rate_text
-from .records import PROBLEMS
 
 METHOD = (
     "Arrivals: piecewise-constant Poisson, step of 15, 30 or 60 min by BIC; exact Poisson intervals. "
@@ -196,12 +196,8 @@ def write_fit(fit: FitResult, records_path: Path, base_path: Path, out: Path) ->
     atomic_write(out, text)
     info = fit_json(fit, str(records_path), str(base_path), str(out))
     atomic_write(paths["fit"], json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-    write_rejected(paths["rejected"], fit.records.header, rejected_rows(fit.records))
+    write_rejected(paths["rejected"], fit.records)
     return paths
-
-
-def rejected_rows(records: Any) -> list[list[str]]:
-    return [[str(r.row), r.problem, f"{r.column}: {r.reason}", *r.values] for r in records.rejected]
 
 
 def problem_lines(records: Any, shown: int = 5, purpose: str = "the fit") -> list[str]:

@@ -5,9 +5,10 @@ the compare section's and the replay's words); each message is looked up by its 
 (``msgctxt "report.title"``) and its English as message id, so a translator sees the English sentence and
 where it is used, and two uses of the same English may translate differently. The Chinese is in
 ``sim/locale/zh_CN/LC_MESSAGES/drill.po``, read at run time with Babel (loaded only when a document in
-another language than English is made). `python -m sim.locale` rewrites ``drill.pot`` from the code and
-merges it into each ``.po`` (new messages untranslated, changed ones fuzzy); `python -m sim.locale check`
-lists what a translator still has to do.
+another language than English is made). `drill translations --update` rewrites ``drill.pot`` from the code
+and merges it into each ``.po`` (new messages untranslated, changed ones fuzzy; sim/translations.py);
+`drill translations` lists what a translator still has to do. This package only looks messages up, so every
+layer may use it.
 """
 
 from __future__ import annotations

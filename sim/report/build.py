@@ -126,7 +126,7 @@ def context(results: Results, lang: str, figures: dict[str, FigureFile]) -> dict
 
 def _compare(folder: Path, lang: str) -> dict[str, Any] | None:
     """The plan-against-the-day section, where `drill compare` left compare.json in the folder."""
-    from ..drill.compare_report import compare_section
+    from .compare import compare_section
 
     return compare_section(folder, lang)
 

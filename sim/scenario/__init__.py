@@ -1,4 +1,5 @@
-"""The planner's language: scenario schema, units, distributions, loading. No simpy here."""
+"""The planner's language: scenario schema, units, distributions, loading; and a drill's own records read
+(drill_records: the input of arrivals.trace, drill fit and drill compare). No simpy here."""
 
 from .distributions import Dist
 from .loader import load_scenario, scenario_from_data, scenario_from_text

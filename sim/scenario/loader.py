@@ -343,7 +343,7 @@ def resolve_trace(data: dict[str, Any], source: str, doc: _Document) -> None:
     arrivals = data.get("arrivals")
     if not isinstance(arrivals, dict) or not isinstance(trace := arrivals.get("trace"), str):
         return
-    from ..drill.records import read_records, trace_of
+    from .drill_records import read_records, trace_of
 
     path = ("arrivals", "trace")
     from_set = doc.line_of(path) == _FROM_SET

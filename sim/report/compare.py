@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from ..locale import pgettext
@@ -140,7 +140,7 @@ def _md(text: object) -> str:
 
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([PackageLoader("sim.drill", "templates"), PackageLoader("sim.report", "templates")]),
+        loader=PackageLoader("sim.report", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]) if autoescape else False,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )  # fmt: skip

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import DOMAIN, HERE, LOCALES, placeholders, po_path
+from .locale import DOMAIN, HERE, LOCALES, placeholders, po_path
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
@@ -38,10 +38,11 @@ def _table(prefix: str, table: dict[str, str], source: str) -> list[Message]:
 def messages() -> list[Message]:
     """Every message, in the order of the tables that hold them (the report's, the KPI catalogue's, the compare
     section's, the replay's)."""
-    from ..drill import compare_report, compare_words
-    from ..measure.catalogue import CATALOGUE
-    from ..replay import i18n as replay
-    from ..report import i18n as report
+    from .measure.catalogue import CATALOGUE
+    from .replay import i18n as replay
+    from .report import compare as compare_report
+    from .report import compare_words
+    from .report import i18n as report
 
     i18n = "sim/report/i18n.py"
     out = _table("report.", report.TEXT, i18n)
@@ -50,9 +51,9 @@ def messages() -> list[Message]:
     out += _table("dist.", report.DISTS, i18n) + _table("param.", report.PARAMS, i18n)
     out += _table("change.", report.CHANGES, i18n)
     out += [Message(f"kpi.{spec.name}", spec.label, "sim/measure/catalogue.py") for spec in CATALOGUE]
-    out += _table("compare.", compare_report.TEXT, "sim/drill/compare_report.py")
-    out += _table("compare.kpi.", compare_report.LABELS, "sim/drill/compare_report.py")
-    out += _table("compare.finding.", compare_words.WORDS, "sim/drill/compare_words.py")
+    out += _table("compare.", compare_report.TEXT, "sim/report/compare.py")
+    out += _table("compare.kpi.", compare_report.LABELS, "sim/report/compare.py")
+    out += _table("compare.finding.", compare_words.WORDS, "sim/report/compare_words.py")
     out += _table("replay.", replay.TEXT, "sim/replay/i18n.py")
     out += _table("replay.group.", replay.GROUPS, "sim/replay/i18n.py")
     return out
@@ -94,7 +95,7 @@ def _read(path: Path) -> Catalog:
 def _write(catalog: Catalog, path: Path) -> None:
     from babel.messages.pofile import write_po
 
-    from ..results.files import atomic_open
+    from .results.files import atomic_open
 
     for message in catalog:  # Babel takes '95% interval' for a %-format; every message here is str.format's
         message.flags.discard("python-format")
@@ -102,13 +103,16 @@ def _write(catalog: Catalog, path: Path) -> None:
         write_po(handle, catalog, width=100, include_previous=True)
 
 
-def _keys(catalog: Catalog) -> list[tuple[str | None, str]]:
-    return [(m.context, m.id) for m in catalog if isinstance(m.id, str) and m.id]
+def _keys(catalog: Catalog) -> list[tuple[str | None, str, tuple[str, ...]]]:
+    """Each message's context, English and the files that hold it."""
+    return [
+        (m.context, m.id, tuple(place for place, _ in m.locations)) for m in catalog if isinstance(m.id, str) and m.id
+    ]
 
 
 def template_is_current() -> bool:
-    """drill.pot holds exactly the messages of the code, in order."""
-    return TEMPLATE.is_file() and _keys(_read(TEMPLATE)) == [(m.context, m.text) for m in messages()]
+    """drill.pot holds exactly the messages of the code, in order, each where the code has it."""
+    return TEMPLATE.is_file() and _keys(_read(TEMPLATE)) == [(m.context, m.text, (m.source,)) for m in messages()]
 
 
 def write_template() -> Path:
@@ -149,6 +153,6 @@ def problems(lang: str) -> list[str]:
         elif placeholders(str(entry.string)) != placeholders(m.text):
             out.append(f"placeholders differ from the English: {where} → {entry.string!r}")
     used = {(m.context, m.text) for m in wanted}
-    out += [f"not used by the code: {context}: {text!r}" for context, text in _keys(catalog)
+    out += [f"not used by the code: {context}: {text!r}" for context, text, _ in _keys(catalog)
             if (context, text) not in used]  # fmt: skip
     return out
