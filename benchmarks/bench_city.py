@@ -6,7 +6,7 @@
 
 Each configuration runs in its own subprocess so that memory is measured from a clean start;
 peak memory is the largest sum of resident memory over the process and all its descendants,
-sampled every 0.2 s from /proc. The issue's goal: under 10 minutes and under 4 GiB on 2 cores.
+sampled every 0.2 s from /proc. The goal: under 10 minutes and under 4 GiB on 2 cores.
 """
 
 from __future__ import annotations

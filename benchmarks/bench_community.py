@@ -1,6 +1,6 @@
 """Benchmark: a community scenario (gates, background traffic) against the minimal simpy tandem, per person swabbed.
 
-    python benchmarks/bench_community.py                          # Taoyuan North Road West, 5 repeats
+    python benchmarks/bench_community.py                          # Taoyuan North Road West, 9 repeats
     python benchmarks/bench_community.py --scenario scenarios/qingshan-road-2.yaml --profile
 
 The model's time is a whole `run_replication` of the scenario (drawing, gates, the site, records) divided by
@@ -41,7 +41,7 @@ def model_run(scenario: Scenario, replication: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "taoyuan-north-west.yaml"))
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument(
         "--hours", type=int, default=10, help="opening hours of the minimal tandem (360 people an hour)"
     )

@@ -29,7 +29,7 @@ import simpy
 from ..scenario.community import FlowStep
 from ..scenario.schema import Scenario
 from .arrivals import ArrivalPlan, household_heads, poisson_times
-from .pools import Lanes, start_at
+from .pools import Lanes, Later, ahead, start_at
 from .records import (
     BACKGROUND,
     HELD,
@@ -243,17 +243,21 @@ class CommunityWorld:
                     if order:
                         env.process(self.grid_worker_feedback(k, order))
 
-    def starter(self, actors: np.ndarray) -> Generator[simpy.Event, None, None]:
-        """Start each uncalled actor (walk-in, visitor, returnee) at their time."""
+    def starter(self, actors: np.ndarray) -> Generator[simpy.Event, object, None]:
+        """Start each uncalled actor (walk-in, visitor, returnee) at their time, one event each: a resident's
+        process starts then (Later); a visitor reaches the gate in a timeout's callback, and is a process
+        only if the gate sends them on (pools.ahead schedules them a batch at a time)."""
         env = self.env
-        for a in actors[np.argsort(self.time[actors], kind="stable")].tolist():
-            t = float(self.time[a])
-            if t > env.now:
-                yield env.timeout(t - env.now)
+        order = actors[np.argsort(self.time[actors], kind="stable")].tolist()
+
+        def start(k: int, delay: float) -> None:
+            a = order[k]
             if self._kind[a] == RESIDENT:
-                env.process(self.resident(a))
+                Later(env, self.resident(a), delay)
             else:
-                self.start_visitor(a)
+                env.timeout(delay).callbacks.append(lambda _: self.start_visitor(a))
+
+        return ahead(env, self.time[order].tolist(), start)
 
     def call(self, b: int) -> None:
         """A grid worker calls building b: its residents leave home after their own delay."""

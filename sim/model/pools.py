@@ -238,25 +238,28 @@ class _StartLater(Initialize):
         env.schedule(self, NORMAL, delay)
 
 
-def start_at(
-    env: simpy.Environment,
-    times: Sequence[float],
-    person: Callable[[int], Generator[simpy.Event, Any, Any]],
-    window_s: float = 60.0,
-) -> Generator[simpy.Event, object, None]:
-    """A process that starts `person(k)` at `times[k]` (absolute, ascending), one event each (Later).
+def ahead(env: simpy.Environment, times: Sequence[float], start: Callable[[int, float], object],
+          batch: int = 64) -> Generator[simpy.Event, object, None]:  # fmt: skip
+    """A process that calls `start(k, delay)` for each k, `delay` from now being `times[k]` (absolute,
+    ascending), `batch` of them at a time: the next batch when the last of this one is due.
 
-    The starts of the next `window_s` are scheduled together: a short window keeps simpy's event heap small
-    (each push and pop compares fewer entries) and the memory bounded.
+    One event a batch, where a timeout for each would be one a start; and simpy's event heap holds a batch,
+    not the day (each push and pop compares fewer entries, and the memory stays bounded).
     """
     k, n = 0, len(times)
     while k < n:
-        until = env.now + window_s
-        while k < n and times[k] < until:
-            Later(env, person(k), max(0.0, times[k] - env.now))
-            k += 1
+        stop = min(k + batch, n)
+        for j in range(k, stop):
+            start(j, max(0.0, times[j] - env.now))
+        k = stop
         if k < n:
-            yield env.timeout(max(until, times[k]) - env.now)
+            yield env.timeout(max(0.0, times[k - 1] - env.now))
+
+
+def start_at(env: simpy.Environment, times: Sequence[float], person: Callable[[int], Generator[simpy.Event, Any, Any]]
+             ) -> Generator[simpy.Event, object, None]:  # fmt: skip
+    """A process that starts `person(k)` at `times[k]` (absolute, ascending), one event each (Later)."""
+    return ahead(env, times, lambda k, delay: Later(env, person(k), delay))
 
 
 class Later(simpy.Process):
