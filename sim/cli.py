@@ -20,7 +20,7 @@ from rich.table import Table
 
 from .errors import DrillError, OptionError, Problem, ScenarioError
 from .experiment import open_executor, run
-from .experiment.brief import brief, num, recommendation_line, staffing_line
+from .experiment.brief import aim_lines, brief, num, recommendation_line, staffing_line, verdict_line
 from .experiment.city import SiteIndex, run_city
 from .experiment.executors import parse_cluster
 from .experiment.plan import staff_text
@@ -192,10 +192,12 @@ def _load(scenario_file: Path, overrides: tuple[str, ...], limits: Limits | None
     return load_scenario(scenario_file, list(overrides), checks=[unknown_targets, budget] if targets else [budget])
 
 
-def _warn(scenario: Scenario | City) -> None:
-    if isinstance(scenario, Scenario):
-        for warning in scenario_warnings(scenario):
-            err.print(f"warning: {warning}", markup=False)
+def _warn(scenario: Scenario | City) -> set[str]:
+    """Print the scenario's warnings before any work; returns them so that they are not printed twice."""
+    shown = scenario_warnings(scenario) if isinstance(scenario, Scenario) else []
+    for warning in shown:
+        err.print(f"warning: {warning}", markup=False)
+    return set(shown)
 
 
 @click.group(cls=_Drill, context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,7 +238,7 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
     cluster = parse_cluster(cluster)
     scenario = _load(scenario_file, overrides, _limits(max_memory, max_events), replications)
     out_dir = out_dir or Path("results") / scenario_file.stem
-    _warn(scenario)
+    shown = _warn(scenario)
     with folder_lock(out_dir):  # held to the end: the report joins the folder before another writer may
         if isinstance(scenario, City):
             if with_events:
@@ -264,7 +266,7 @@ def run_command(scenario_file: Path, replications: int | None, seed: int | None,
         except KeyboardInterrupt:
             _interrupted_write(folder)
             raise
-        _print_summary(scenario, result.summary(), everything)
+        _print_summary(scenario, result.summary(), everything, shown)
         out.print(f"\nResults: {', '.join(str(p) for p in paths.values())}", markup=False)
         if with_report:
             try:
@@ -534,7 +536,11 @@ def _run_city(city: City, scenario_file: Path, replications: int | None, seed: i
         _interrupted_write(folder)
         raise
     summary = result.summary()
-    out.print(_kpi_table(f"{city.name} — {n} replication(s), seed {summary['seed']}", summary, everything=True))
+    out.print(f"{city.name} — {n} replication(s), seed {summary['seed']}\n", markup=False)
+    for line in (verdict_line(summary), "Aims:", *aim_lines(summary)):
+        out.print(line, markup=False)
+    out.print()
+    out.print(_kpi_table("Results (mean over replications, 95% interval)", summary, everything=True))
     latest = summary["latest_site"]
     out.print(f"Latest site: #{latest['site']:.0f}, done {latest['completion_min']:.0f} min after opening "
               f"({latest['why']}).", markup=False)  # fmt: skip
@@ -610,7 +616,8 @@ def _kpi_table(title: str, summary: dict[str, Any], everything: bool = True) -> 
     return table
 
 
-def _print_summary(scenario: Scenario, summary: dict[str, Any], everything: bool = False) -> None:
+def _print_summary(scenario: Scenario, summary: dict[str, Any], everything: bool = False,
+                   shown: set[str] | None = None) -> None:  # fmt: skip
     """The planner's view: the verdict and five lines first, then the table grouped by part."""
     out.print(f"{scenario.name} — {summary['replications']} replications, seed {summary['seed']}\n", markup=False)
     for line in brief(summary):
@@ -619,6 +626,8 @@ def _print_summary(scenario: Scenario, summary: dict[str, Any], everything: bool
     if staffing:
         out.print(staffing, markup=False)
     for warning in summary.get("warnings", []):  # e.g. a roster too small to keep every post staffed
+        if warning in (shown or set()):
+            continue  # printed before the run started
         err.print(f"warning: {warning}", markup=False)
     load = summary["sanity"]
     if load["load_per_station"] >= 1:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim import load_scenario, plan_variant, scenario_from_data, variant
-from sim.cli import main
+from sim.cli import main, search_lines
 from sim.experiment import run
 from sim.experiment.recommend import variants_document
 from sim.experiment.search import search
@@ -101,6 +101,7 @@ def test_the_readme_search_example_finds_an_answer() -> None:
     c = result.candidates[result.answer]
     assert c.verdict == "met" and "samplers" in c.staff
     assert result.candidates[result.answer - 1].verdict != "met"
+    assert max(len(line) for line in search_lines(result)) <= 80  # the search table reads at 80 columns
 
 
 @pytest.mark.slow

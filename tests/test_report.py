@@ -337,7 +337,7 @@ def test_staff_and_sample_results_are_in_the_report(xinhua) -> None:
                 "stations.closed_min", "recall.positives", "doorstep.people"):  # fmt: skip
         assert f'data-kpi="{kpi}"' in main_table, kpi
     text = " ".join(" ".join(parse_page(folder / "report.html").text).split())
-    assert "Staff: samplers 8 on the roster, 5 on duty; stretches of at most 120 min in protective equipment" in text
+    assert "Staff: samplers 8 on the roster for 5 posts; stretches of at most 120 min in protective equipment" in text
     assert "FACTS.md protective equipment: rotation every 1-2 h" in text  # staff.sampler.max_stretch's source
     assert "Courier (sample transport) every 120 min" in text
 
@@ -357,3 +357,21 @@ def test_bottleneck_counts_closures_and_late_samples(xinhua, tmp_path: Path) -> 
     _save(tmp_path, summary)
     text = " ".join(" ".join(parse_page(build_report(tmp_path, "en", pdf=False).html).text).split())
     assert "every tube reaches the lab within the 240-minute limit" in text
+
+
+def test_the_utilisation_figure_shows_the_stations_a_small_roster_keeps(tmp_path: Path) -> None:
+    """6 samplers keep 4 of Xinhua's 5 stations staffed: the figure draws that line, not only the plan's 5."""
+    import matplotlib.pyplot as plt
+
+    from sim.report.data import load_results
+    from sim.report.figures import utilisation
+
+    seed = SCENARIOS / "xinhua-drill.yaml"
+    labels = {}
+    for name, overrides in (("plan", []), ("small", ["staff.sampler.roster=6"])):
+        _write_run(load_scenario(seed, overrides), tmp_path / name)
+        fig = utilisation(load_results(tmp_path / name), "en")
+        labels[name] = [line.get_label() for line in fig.axes[0].get_lines()]
+        plt.close(fig)
+    assert "4 stations staffed (roster)" in labels["small"]
+    assert not any("staffed" in label for label in labels["plan"])  # the roster keeps all 5

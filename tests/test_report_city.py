@@ -15,7 +15,7 @@ from sim.cli import main
 from sim.experiment.city import run_city
 from sim.report import build_report
 from sim.report.analysis import decimals
-from sim.results import seal, write_city_results
+from sim.results import write_city_results
 from sim.scenario.city import expand_sites
 
 XIAN = Path(__file__).parent.parent / "scenarios" / "xian-2021-12-27.yaml"
@@ -72,21 +72,44 @@ def test_city_kpi_numbers_equal_summary_json(city: Path) -> None:
     assert decimals("people.done_by_deadline.share", 0.98765) == 3  # shares are not rounded to 1.0
 
 
-def test_city_summary_follows_the_numbers(city: Path, tmp_path: Path) -> None:
-    for name in ("summary.json", "replications.csv", "sites.csv", "hourly.csv", "lab_backlog.csv", "scenario.yaml"):
-        (tmp_path / name).write_bytes((city / name).read_bytes())
+def _small_round(folder: Path, extra: list[str]) -> tuple[dict, str]:
+    """A 12-site round with `extra` overrides: its summary.json and its report's verdict box (state, text)."""
+    scenario = expand_sites(load_scenario(XIAN, SMALL + extra), XIAN.parent)
+    write_city_results(run_city(scenario, 2), folder, str(XIAN))
+    html = build_report(folder, "en", pdf=False).html.read_text(encoding="utf-8")
+    state, text = re.search(r'class="verdict (\w+)">([^<]*)', html).groups()
+    return json.loads((folder / "summary.json").read_text(encoding="utf-8")), f"{state}: {text}"
+
+
+def test_city_verdict_counts_every_aim(city: Path, tmp_path: Path) -> None:
+    """Green only when every site is done, everyone served, every tube in time and every result out by the
+    deadline; a round whose sites all finish but whose tubes wait too long is not green."""
     summary = json.loads((city / "summary.json").read_text(encoding="utf-8"))
-    verdicts = {}
-    for share in (1.0, 0.75):
-        summary["kpis"]["sites.done_by_deadline.share"]["mean"] = share
-        (tmp_path / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
-        seal(tmp_path, "city")  # edited on purpose: trusted as it is
-        html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
-        verdicts[share] = re.search(r'class="verdict (\w+)">([^<]*)', html).groups()
-    assert verdicts[1.0][0] == "ok" and "Every site finishes by the deadline (12:00 next day)" in verdicts[1.0][1]
-    assert verdicts[0.75][0] == "late" and "25% of the sites are late" in verdicts[0.75][1]
+    aims = {a["target"]: a["verdict"] for a in summary["verdict"]["aims"]}
+    assert aims == {"sites.done_by_deadline.share>=1": "met", "people.unserved<=0": "met",
+                    "samples.over_limit<=0": "met", "lab.last_result_min<=1440": "met"}  # fmt: skip
+    html = build_report(city, "en", pdf=False).html.read_text(encoding="utf-8")
+    assert re.search(r'class="verdict ok">The round meets its aims: all 4 are met', html)
+    assert html.count('data-aim="met"') == 4
+
+    # sites close at 20:00 (8 h) and finish their queues after it: an 8-hour deadline is missed by every site
+    late, box = _small_round(tmp_path / "late", ["deadline=8h"])
+    assert late["kpis"]["sites.done_by_deadline.share"]["max"] < 1
+    assert not late["verdict"]["met"] and box.startswith("late: The round does not meet its aims")
+    assert "Share of sites done by the deadline ≥ 1: missed" in box
+
+    # a courier every 6 h: every site still finishes in time, but tubes wait past the 4-hour limit
+    slow, box = _small_round(tmp_path / "courier", ["courier.every=6h"])
+    assert slow["kpis"]["sites.done_by_deadline.share"]["mean"] == 1
+    assert slow["kpis"]["samples.over_limit"]["ci_low"] > 0
+    assert [r["target"] for r in slow["verdict"]["reasons"]] == ["samples.over_limit<=0"]
+    assert box.startswith("late: ") and "Tubes over the room-temperature limit ≤ 0: missed" in box
+
+
+def test_city_summary_names_the_latest_site(city: Path) -> None:
+    summary = json.loads((city / "summary.json").read_text(encoding="utf-8"))
     latest = summary["latest_site"]
-    text = " ".join(" ".join(parse_page(tmp_path / "report.html").text).split())
+    text = " ".join(" ".join(parse_page(build_report(city, "en", pdf=False).html).text).split())
     assert f"{int(latest['stations'])} stations, {int(latest['population']):,} residents" in text
 
 
@@ -97,3 +120,5 @@ def test_run_city_with_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "全市核酸检测轮次报告" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert not (tmp_path / "variants.json").exists()  # no variants for a city round
+    lines = result.output.splitlines()
+    assert lines[2] == "MEETS ITS AIMS: all 4 met." and lines[3] == "Aims:"  # the verdict before the table

@@ -24,6 +24,7 @@ from ..model.rng import Streams
 from ..scenario.city import City, SiteGroup, site_scenario
 from ..scenario.schema import Scenario
 from .runner import SerialExecutor
+from .verdict import city_verdict
 
 DEFAULT_CHUNK = 40
 
@@ -103,12 +104,15 @@ class CityResult:
         return list(self.replications[0].kpis)
 
     def summary(self) -> dict[str, Any]:
-        kpis = {n: describe(np.array([r.kpis[n] for r in self.replications]), n) for n in self.kpi_names}
+        columns = {n: np.array([r.kpis[n] for r in self.replications], dtype=float) for n in self.kpi_names}
+        kpis = {n: describe(values, n) for n, values in columns.items()}
         return {
             "scenario": self.city.name,
             "kind": "city",
             "replications": len(self.replications),
             "seed": self.seed,
+            "open_s": self.city.clock.open,
+            "verdict": city_verdict(self.city.deadline / 60, columns),
             "kpis": kpis,
             "latest_site": latest_site(self.replications[0].rows),
             "deadline_min": self.city.deadline / 60,

@@ -116,17 +116,7 @@ def judge_targets(targets: Sequence[str], columns: dict[str, np.ndarray]) -> lis
 
 def verdict(scenario: Scenario, columns: dict[str, np.ndarray]) -> dict[str, Any]:
     """The verdict of a run: met only if every aim is met; the reasons when not; the risks that remain."""
-    aims = []
-    for text, default in aims_of(scenario):
-        judged = judge_values(Target.parse(text), columns.get(Target.parse(text).kpi))
-        aims.append({**judged, "default": default})
-    reasons = [aim for aim in aims if aim["verdict"] != "met"]
     risks = []
-    for aim in aims:
-        target = Target.parse(aim["target"])
-        if target.is_deadline and aim["verdict"] == "met" and aim["replications_missed"]:
-            risks.append({"kind": "deadline", "target": aim["target"], "kpi": target.kpi,
-                          "replications": aim["replications_missed"], "of": aim["n"], "worst": aim["worst"]})  # fmt: skip
     unswabbed = columns.get("people.unswabbed")
     if unswabbed is not None and not scenario.aims.everyone_swabbed:
         left = np.asarray(unswabbed, dtype=float)
@@ -134,6 +124,37 @@ def verdict(scenario: Scenario, columns: dict[str, np.ndarray]) -> dict[str, Any
             risks.append({"kind": "unswabbed", "target": EVERYONE_SWABBED, "kpi": "people.unswabbed",
                           "replications": int(np.sum(left > 0)), "of": int(np.sum(~np.isnan(left))),
                           "worst": float(np.nanmax(left))})  # fmt: skip
+    return _verdict(aims_of(scenario), columns, risks)
+
+
+def city_aims(deadline_min: float, columns: dict[str, np.ndarray]) -> list[tuple[str, bool]]:
+    """A city round's aims: every site done by the deadline, everyone who came swabbed, every
+    tube at the lab within the room-temperature limit and every result out by the deadline (FACTS.md: mass
+    testing within 24 h), each where the round measures it."""
+    aims = ["sites.done_by_deadline.share>=1", "people.unserved<=0", "samples.over_limit<=0",
+            f"lab.last_result_min<={deadline_min:g}"]  # fmt: skip
+    return [(text, False) for text in aims if Target.parse(text).kpi in columns]
+
+
+def city_verdict(deadline_min: float, columns: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The verdict of a city round, read as a site's is: met only if every aim is met."""
+    return _verdict(city_aims(deadline_min, columns), columns, [])
+
+
+def _verdict(aims_given: list[tuple[str, bool]], columns: dict[str, np.ndarray],
+             risks: list[dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+    aims = []
+    for text, default in aims_given:
+        target = Target.parse(text)
+        aims.append({**judge_values(target, columns.get(target.kpi)), "default": default})
+    reasons = [aim for aim in aims if aim["verdict"] != "met"]
+    deadlines = []
+    for aim in aims:
+        target = Target.parse(aim["target"])
+        if target.is_deadline and aim["verdict"] == "met" and aim["replications_missed"]:
+            deadlines.append({"kind": "deadline", "target": aim["target"], "kpi": target.kpi,
+                              "replications": aim["replications_missed"], "of": aim["n"], "worst": aim["worst"]})  # fmt: skip
+    risks = deadlines + risks
     met = not reasons
     state = "not_met" if not met else "at_risk" if risks else "met"
     return {"met": met, "state": state, "reasons": [_reason(aim) for aim in reasons], "aims": aims, "risks": risks}

@@ -25,10 +25,10 @@ def _aim_text(aim: dict[str, Any], lang: str) -> str:
     """An aim in the reader's words: 'Wait, 95th percentile (min) ≤ 30', 'Nobody who set out left unswabbed'."""
     if aim.get("default"):
         return t("aim_everyone", lang)
-    return _target_text(aim["target"], lang)
+    return target_text(aim["target"], lang)
 
 
-def _target_text(target: str, lang: str) -> str:
+def target_text(target: str, lang: str) -> str:
     from ..scenario import parse_target
     from .analysis import OP_SIGNS
 
@@ -40,8 +40,13 @@ def _target_text(target: str, lang: str) -> str:
 
 def aim_rows(results: Results, lang: str) -> list[dict[str, Any]]:
     """Each aim with its verdict word and the interval it was read from."""
+    return aims_table(results.summary, lang)
+
+
+def aims_table(summary: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The rows of a summary's aims (a site's or a city round's)."""
     rows = []
-    for aim in results.summary["verdict"]["aims"]:
+    for aim in summary["verdict"]["aims"]:
         name = aim["kpi"]
         value = fmt(aim["mean"], name)
         if aim["ci_low"] is not None:
@@ -62,7 +67,7 @@ def headline_state(results: Results) -> str:
 
 def _risk_text(results: Results, risk: dict[str, Any], lang: str) -> str:
     if risk["kind"] == "deadline":
-        return t("risk_deadline", lang, n=risk["replications"], of=risk["of"], target=_target_text(risk["target"], lang),
+        return t("risk_deadline", lang, n=risk["replications"], of=risk["of"], target=target_text(risk["target"], lang),
                  worst=clock_at(results, risk["worst"]))  # fmt: skip
     return t("risk_unswabbed", lang, n=risk["replications"], of=risk["of"], worst=fmt(risk["worst"], "people"))
 
@@ -183,7 +188,7 @@ def bottleneck_headline(results: Results, lang: str) -> str:
             "bn_binding_one",
             lang,
             stage=t(f"stage_{x['stage']}", lang),
-            aims=t("sep", lang).join(_target_text(a, lang) for a in x["aims"]),
+            aims=t("sep", lang).join(target_text(a, lang) for a in x["aims"]),
         )
         for x in b["binding"]
     )

@@ -148,7 +148,7 @@ def _mins(seconds: float) -> str:
 
 
 def _staff_rows(results: Results, lang: str) -> list[tuple[str, str, str]]:
-    """Per role (label, value, path): roster, posts on duty at once, the stretch in protective equipment."""
+    """Per role (label, value, path): roster, the posts it serves, the stretch in protective equipment."""
     s = results.scenario
     if s.staff is None:
         return []
@@ -156,7 +156,7 @@ def _staff_rows(results: Results, lang: str) -> list[tuple[str, str, str]]:
 
     rows = []
     for name, role in s.staff.roles().items():
-        text = t("v_staff", lang, roster=role.people(posts(s, name)), on_duty=posts(s, name), stretch=_mins(role.max_stretch),
+        text = t("v_staff", lang, roster=role.people(posts(s, name)), posts=posts(s, name), stretch=_mins(role.max_stretch),
                  don=_mins(role.don), doff=_mins(role.doff), rest=_mins(role.rest))  # fmt: skip
         if role.no_show:
             text += t("v_no_show", lang, share=_share(role.no_show))

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..scenario.units import format_clock
+from .advice import aims_table, target_text
 from .analysis import _share, fmt, fmt_dist, summary_kpi_rows
 from .data import CityResults
 from .figures import BLUE, GREEN, GREY, ORANGE, PURPLE, RED
@@ -212,12 +213,7 @@ def city_summary(results: CityResults, lang: str) -> dict[str, Any]:
     k = results.kpi
     sites_share, people_share = k("sites.done_by_deadline.share"), k("people.done_by_deadline.share")
     deadline = city_clock(results, results.city.deadline / 60, lang)
-    if sites_share is None:
-        state, verdict = "neutral", t("c_verdict_none", lang)
-    elif sites_share >= 1.0:
-        state, verdict = "ok", t("c_verdict_ok", lang, deadline=deadline)
-    else:
-        state, verdict = "late", t("c_verdict_late", lang, deadline=deadline, share=_share(round(1 - sites_share, 4)))
+    state, verdict = _city_headline(results, deadline, lang)
     lines = [
         t("c_sum_done", lang, sites=_share(round(sites_share or 0, 4)), people=_share(round(people_share or 0, 4)),
           deadline=deadline, n=fmt(k("sites.count"), "n"), sampled=fmt(k("people.sampled"), "people"),
@@ -239,7 +235,22 @@ def city_summary(results: CityResults, lang: str) -> dict[str, Any]:
         lines.append(
             t(key, lang, over=fmt(over, "tubes"), limit=limit, max=fmt(k("samples.age_at_lab.max_min"), "age"))
         )
-    return {"verdict": verdict, "state": state, "lines": lines, "targets": None, "targets_all_met": True}
+    return {"verdict": verdict, "state": state, "lines": lines, "aims": aims_table(results.summary, lang)}
+
+
+def _city_headline(results: CityResults, deadline: str, lang: str) -> tuple[str, str]:
+    """The verdict box from summary.json's verdict: green only if every aim is met with room to spare."""
+    v = results.summary["verdict"]
+    aims = v["aims"]
+    if not v["met"]:
+        missed = [a for a in aims if a["verdict"] != "met"]
+        words = t("sep", lang).join(f"{target_text(a['target'], lang)}: {t('v_' + a['verdict'], lang)}" for a in missed)
+        return "late", t("c_head_not_met", lang, k=len(missed), n=len(aims), aims=words)
+    if v["risks"]:
+        risks = [t("risk_deadline", lang, n=r["replications"], of=r["of"], target=target_text(r["target"], lang),
+                   worst=city_clock(results, r["worst"], lang)) for r in v["risks"]]  # fmt: skip
+        return "risk", t("c_head_risk", lang, n=len(aims), risks=t("sep", lang).join(risks))
+    return "ok", t("c_head_met", lang, n=len(aims), deadline=deadline)
 
 
 def _clock_tile(results: CityResults, minutes: float | None, lang: str) -> dict[str, str]:

@@ -170,9 +170,13 @@ def utilisation(results: Results, lang: str) -> Figure | None:
     ax.axhline(stations, color=GREY, ls="--", lw=1, label=t("lbl_station_count", lang, n=stations))
     if results.scenario.site.sampling.registration is not None:
         ax.axhline(2 * stations, color=GREEN, ls="--", lw=1, label=t("lbl_station_places", lang, n=2 * stations))
+    opened = results.replications.get("stations.open")
+    if isinstance(opened, np.ndarray) and len(opened) and float(np.mean(opened)) < stations:
+        staffed = round(float(np.mean(opened)), 1)  # a roster too small keeps fewer posts than the plan
+        ax.axhline(staffed, color=ORANGE, ls="-.", lw=1.2, label=t("lbl_stations_staffed", lang, n=staffed))
     ax.set_ylim(0, (2 * stations) * 1.15)
     ax.set_ylabel(t("ax_people", lang))
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3 if len(ax.get_lines()) <= 3 else 2)
     _close_line(ax, results, lang)
     _clock_axis(ax, results, minutes, lang)
     column = results.replications.get("stations.utilization")

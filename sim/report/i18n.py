@@ -102,7 +102,7 @@ TEXT: dict[str, str] = {
     "in_lab": "Lab capacity",
     "in_limit": "Sample age limit",
     "v_staff": (
-        "{roster} on the roster, {on_duty} on duty; stretches of at most {stretch} min in protective equipment; "
+        "{roster} on the roster for {posts} posts; stretches of at most {stretch} min in protective equipment; "
         "{don} + {doff} min changing, {rest} min rest"
     ),
     "v_no_show": "; {share} do not turn up",
@@ -190,6 +190,7 @@ TEXT: dict[str, str] = {
     "lbl_at_stations": "People at the stations",
     "lbl_station_count": "{n} stations",
     "lbl_station_places": "{n} places (registrar + sampler)",
+    "lbl_stations_staffed": "{n:g} stations staffed (roster)",
     "lbl_utilisation": "Utilisation per run",
     "lbl_limit": "limit {v:g} min",
     "lbl_replication": "replications",
@@ -374,9 +375,9 @@ TEXT: dict[str, str] = {
     "c_sec_figures": "Over the round",
     "c_next_day": "{clock} next day",
     "c_day_n": "{clock} on day {day}",
-    "c_verdict_ok": "Every site finishes by the deadline ({deadline}) on average over the replications.",
-    "c_verdict_late": "Not every site finishes by the deadline ({deadline}): {share} of the sites are late on average.",
-    "c_verdict_none": "No share of sites done by the deadline was saved.",
+    "c_head_met": "The round meets its aims: all {n} are met, every site done by the deadline ({deadline}).",
+    "c_head_not_met": "The round does not meet its aims: {k} of {n} not met — {aims}.",
+    "c_head_risk": "The round meets its {n} aims, but not with room to spare: {risks}.",
     "c_sum_done": (
         "{sites} of the {n} sites and {people} of the people are done by the deadline ({deadline}); {sampled} of "
         "{arrived} people who came were swabbed."
