@@ -15,7 +15,7 @@ from sim.cli import main
 from sim.experiment.city import run_city
 from sim.report import build_report
 from sim.report.analysis import decimals
-from sim.results import write_city_results
+from sim.results import seal, write_city_results
 from sim.scenario.city import expand_sites
 
 XIAN = Path(__file__).parent.parent / "scenarios" / "xian-2021-12-27.yaml"
@@ -104,6 +104,20 @@ def test_city_verdict_counts_every_aim(city: Path, tmp_path: Path) -> None:
     assert slow["kpis"]["samples.over_limit"]["ci_low"] > 0
     assert [r["target"] for r in slow["verdict"]["reasons"]] == ["samples.over_limit<=0"]
     assert box.startswith("late: ") and "Tubes over the room-temperature limit ≤ 0: missed" in box
+
+
+def test_a_deadline_missed_by_one_replication_keeps_the_city_headline_amber(city: Path, tmp_path: Path) -> None:
+    for name in ("summary.json", "replications.csv", "sites.csv", "hourly.csv", "lab_backlog.csv", "scenario.yaml"):
+        (tmp_path / name).write_bytes((city / name).read_bytes())
+    summary = json.loads((city / "summary.json").read_text(encoding="utf-8"))
+    summary["verdict"]["risks"] = [{"kind": "deadline", "target": "lab.last_result_min<=1440",
+                                    "kpi": "lab.last_result_min", "replications": 1, "of": 2, "worst": 1500.0}]  # fmt: skip
+    (tmp_path / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    seal(tmp_path, "city")  # edited on purpose: trusted as it is
+    html = build_report(tmp_path, "en", pdf=False).html.read_text(encoding="utf-8")
+    state, text = re.search(r'class="verdict (\w+)">([^<]*)', html).groups()
+    assert state == "risk" and "The round meets its 4 aims, but not with room to spare" in text
+    assert "1 of 2" in text and "13:00 next day" in text  # 1,500 min after 12:00, in the city's clock
 
 
 def test_city_summary_names_the_latest_site(city: Path) -> None:

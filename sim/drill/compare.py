@@ -20,6 +20,7 @@ import numpy as np
 from scipy import stats
 
 from ..experiment.runner import RunResult, run
+from ..measure.occupancy import union_length
 from ..measure.stats import describe
 from ..scenario.drill_records import DrillRecords
 from ..scenario.schema import Scenario
@@ -31,16 +32,6 @@ COMPARED = ("people.arrived", "people.sampled", "throughput.per_hour", "time.com
             "wait.total.p95_min", "wait.total.max_min", "time.in_site.mean_min", "stations.utilization",
             "samples.tubes")  # fmt: skip
 BOUNDED = {"stations.utilization": 1.0}  # KPIs that cannot exceed a value
-
-
-def _busy_s(start: np.ndarray, end: np.ndarray) -> float:
-    """Length of the union of [start, end) intervals."""
-    if not len(start):
-        return 0.0
-    order = np.argsort(start)
-    a, b = start[order], np.maximum.accumulate(end[order])
-    previous = np.r_[-np.inf, b[:-1]]
-    return float(np.sum(np.clip(b - np.maximum(a, previous), 0.0, None)))
 
 
 def hours_of(open_s: float, last_s: float) -> list[str]:
@@ -79,8 +70,8 @@ def actual_kpis(records: DrillRecords, scenario: Scenario, hours: list[str]) -> 
         "time.in_site.mean_min": float(((records.swab_end - records.arrival)[sampled] / 60).mean()) if sampled.any() else 0.0,
     }  # fmt: skip
     used = [s for s in range(len(records.stations)) if np.any((records.station == s) & records.swabbed)]
-    busy = sum(_busy_s(records.registered[(records.station == s) & records.swabbed],
-                       records.swab_end[(records.station == s) & records.swabbed]) for s in used)  # fmt: skip
+    busy = sum(union_length(records.registered[(records.station == s) & records.swabbed],
+                            records.swab_end[(records.station == s) & records.swabbed]) for s in used)  # fmt: skip
     out["stations.utilization"] = busy / (max(len(used), 1) * span_s)
     if records.tube is not None:
         out["samples.tubes"] = float(len(np.unique(records.tube[records.swabbed & (records.tube >= 0)])))

@@ -12,18 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.records import IN_PPE, RETEST, ChainRecords, Records, StaffRecords
+from .occupancy import union_length
 
 NAN = float("nan")  # no value in this replication (no case, nothing delivered): missing, not 0
-
-
-def _union_s(start: np.ndarray, end: np.ndarray) -> float:
-    """Total length of the union of intervals [start, end)."""
-    if not len(start):
-        return 0.0
-    order = np.argsort(start)
-    a, b = start[order], np.maximum.accumulate(end[order])
-    previous_end = np.r_[-np.inf, b[:-1]]
-    return float(np.sum(np.clip(b - np.maximum(a, previous_end), 0.0, None)))
 
 
 def closed_s(staff: StaffRecords, roles: tuple[str, ...]) -> float:
@@ -34,7 +25,7 @@ def closed_s(staff: StaffRecords, roles: tuple[str, ...]) -> float:
     total = 0.0
     for post in np.unique(c["post"][mine]):
         at = mine & (c["post"] == post)
-        total += _union_s(c["start"][at], np.minimum(c["end"][at], staff.end_s))
+        total += union_length(c["start"][at], np.minimum(c["end"][at], staff.end_s))
     return total
 
 

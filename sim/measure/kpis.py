@@ -13,7 +13,7 @@ import numpy as np
 from ..model.records import ISOLATED, SAMPLED, TURNED_AWAY, UNSERVED, Records
 from .chain_kpis import part_kpis
 from .checkpoint_kpis import checkpoint_kpis, queue_on_the_way_s
-from .occupancy import intervals, peak, time_average
+from .occupancy import intervals, peak, time_average, union_length
 
 CORE_KPIS = (
     "people.arrived", "people.sampled", "people.turned_away", "people.isolated", "people.unserved",
@@ -160,12 +160,7 @@ def station_busy_s(rec: Records) -> float:
     busy = 0.0
     for s in np.unique(station):
         mine = station == s
-        a, b = start[mine], end[mine]
-        order = np.argsort(a)
-        a, b = a[order], np.maximum.accumulate(b[order])
-        # union of intervals: each one adds only what reaches past the previous ends
-        previous_end = np.r_[-np.inf, b[:-1]]
-        busy += float(np.sum(np.clip(b - np.maximum(a, previous_end), 0.0, None)))
+        busy += union_length(start[mine], end[mine])
     return busy
 
 

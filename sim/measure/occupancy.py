@@ -8,6 +8,17 @@ from __future__ import annotations
 import numpy as np
 
 
+def union_length(start: np.ndarray, end: np.ndarray) -> float:
+    """Total length of the union of the intervals [start, end): each adds only what reaches past the ends
+    of those that began before it."""
+    if not len(start):
+        return 0.0
+    order = np.argsort(start)
+    a, b = start[order], np.maximum.accumulate(end[order])
+    previous_end = np.r_[-np.inf, b[:-1]]
+    return float(np.sum(np.clip(b - np.maximum(a, previous_end), 0.0, None)))
+
+
 def intervals(start: np.ndarray, end: np.ndarray, horizon: float) -> tuple[np.ndarray, np.ndarray]:
     """The intervals that began, with missing ends set to the horizon."""
     began = ~np.isnan(start)

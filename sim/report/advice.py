@@ -8,6 +8,7 @@ replication missed a deadline) and nobody who set out was left unswabbed in any 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from .analysis import clock_at, fmt
@@ -65,10 +66,11 @@ def headline_state(results: Results) -> str:
     return "risk" if verdict["risks"] or left > 0 else "ok"
 
 
-def _risk_text(results: Results, risk: dict[str, Any], lang: str) -> str:
+def risk_text(risk: dict[str, Any], lang: str, clock: Callable[[float | None], str]) -> str:
+    """A verdict's risk in the reader's words; `clock` writes minutes after opening as a time of day."""
     if risk["kind"] == "deadline":
         return t("risk_deadline", lang, n=risk["replications"], of=risk["of"], target=target_text(risk["target"], lang),
-                 worst=clock_at(results, risk["worst"]))  # fmt: skip
+                 worst=clock(risk["worst"]))  # fmt: skip
     return t("risk_unswabbed", lang, n=risk["replications"], of=risk["of"], worst=fmt(risk["worst"], "people"))
 
 
@@ -118,7 +120,7 @@ def headline(results: Results, lang: str) -> dict[str, Any]:
         text = t("head_not_met", lang, k=len(missed), n=len(aims),
                  aims=t("sep", lang).join(f"{_aim_text(a, lang)}: {t('v_' + a['verdict'], lang)}" for a in missed))  # fmt: skip
     elif state == "risk":
-        risks = [_risk_text(results, r, lang) for r in verdict["risks"]]
+        risks = [risk_text(r, lang, lambda m: clock_at(results, m)) for r in verdict["risks"]]
         left = _kpi(results, "people.unswabbed", "max") or 0
         if left > 0 and not any(r["kind"] == "unswabbed" for r in verdict["risks"]):
             risks.append(t("risk_unswabbed_some", lang))

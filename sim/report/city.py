@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..scenario.units import format_clock
-from .advice import aims_table, target_text
+from .advice import aims_table, risk_text, target_text
 from .analysis import _share, fmt, fmt_dist, summary_kpi_rows
 from .data import CityResults
 from .figures import BLUE, GREEN, GREY, ORANGE, PURPLE, RED
@@ -247,8 +247,7 @@ def _city_headline(results: CityResults, deadline: str, lang: str) -> tuple[str,
         words = t("sep", lang).join(f"{target_text(a['target'], lang)}: {t('v_' + a['verdict'], lang)}" for a in missed)
         return "late", t("c_head_not_met", lang, k=len(missed), n=len(aims), aims=words)
     if v["risks"]:
-        risks = [t("risk_deadline", lang, n=r["replications"], of=r["of"], target=target_text(r["target"], lang),
-                   worst=city_clock(results, r["worst"], lang)) for r in v["risks"]]  # fmt: skip
+        risks = [risk_text(r, lang, lambda m: city_clock(results, m, lang)) for r in v["risks"]]
         return "risk", t("c_head_risk", lang, n=len(aims), risks=t("sep", lang).join(risks))
     return "ok", t("c_head_met", lang, n=len(aims), deadline=deadline)
 
